@@ -1,0 +1,100 @@
+"""The one diagnostic type, and the bag every stage reports into."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from xspec.source import Span
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that ``max()`` over a bag gives the worst one."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text between two offsets of a file with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A suggested change; ``safe`` fixes keep the spec's meaning and apply with ``--fix``."""
+
+    message: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    span: Span
+    message: str
+    hints: tuple[str, ...] = ()
+    fix: Fix | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        s = self.span
+        return (s.path, s.line, s.column, self.code, self.message)
+
+    def to_dict(self) -> dict:
+        s = self.span
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "hints": list(self.hints),
+            "path": s.path,
+            "line": s.line,
+            "column": s.column,
+            "end_line": s.end_line,
+            "end_column": s.end_column,
+            "fix": None if self.fix is None else {
+                "message": self.fix.message,
+                "safe": self.fix.safe,
+                "edits": [{"start": e.start, "end": e.end, "text": e.text} for e in self.fix.edits],
+            },
+        }
+
+
+@dataclass
+class DiagnosticBag:
+    """Collects diagnostics from every stage so the user sees all of them at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, code: str, span: Span, *args: object, hints: tuple[str, ...] | list[str] = (),
+            fix: Fix | None = None, severity: Severity | None = None) -> Diagnostic:
+        """Report ``code`` with its registered message template filled from ``args``."""
+        from xspec.codes import CODES
+
+        info = CODES[code]
+        diagnostic = Diagnostic(code, severity or info.severity, span,
+                                info.message.format(*args), tuple(hints), fix)
+        self.items.append(diagnostic)
+        return diagnostic
+
+    def extend(self, diagnostics) -> None:
+        self.items.extend(diagnostics)
+
+    def sorted(self) -> list[Diagnostic]:
+        unique = {(d.sort_key, d.severity): d for d in self.items}
+        return sorted(unique.values(), key=lambda d: d.sort_key)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.items)

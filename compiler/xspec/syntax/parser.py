@@ -1,0 +1,157 @@
+"""Text to AST with lark's LALR parser, and lark's errors turned into diagnostics.
+
+When the whole file does not parse, each top-level item is parsed on its own so that
+one typo does not hide the rest of the file: the user sees an error per broken item
+and the checker still runs on the items that parse.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from xspec.diagnostics import Diagnostic, DiagnosticBag
+from xspec.source import SourceFile, Span
+from xspec.syntax import ast
+from xspec.syntax.postlex import MAX_DEPTH, NestingTooDeep, NewlineFilter
+from xspec.syntax.transform import AstBuilder, ParseContext
+
+GRAMMAR = Path(__file__).with_name("grammar.lark")
+_TOP_LEVEL_START = re.compile(r"^[A-Za-z_]", re.M)
+_XML_START = re.compile(r"\A\s*<(\?xml|[A-Za-z][\w.-]*:?description|x:)", re.I)
+
+_FRIENDLY = {
+    "NAME": "a name", "STRING": "a string", "INT": "an integer", "FLOAT": "a number",
+    "QUANTITY": "a quantity like `4h` or `32GiB`", "_NL": "a new line", "$END": "the end of the file",
+    "LBRACE": "`{`", "RBRACE": "`}`", "LSQB": "`[`", "RSQB": "`]`", "LPAR": "`(`", "RPAR": "`)`",
+    "COMMA": "`,`", "EQUAL": "`=`", "COLON": "`:`", "DOT": "`.`", "MINUS": "`-`",
+}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> tuple[Lark, AstBuilder]:
+    builder = AstBuilder()
+    lark = Lark(GRAMMAR.read_text(), parser="lalr", lexer="contextual", postlex=NewlineFilter(),
+                keep_all_tokens=True, maybe_placeholders=True, transformer=builder,
+                lexer_callbacks={"COMMENT": _keep_comment(builder)})
+    return lark, builder
+
+
+def _keep_comment(builder: AstBuilder):
+    def keep(token):
+        builder.ctx.comments.append(ast.Comment(str(token), builder._tspan(token)))
+        return token
+    return keep
+
+
+def parse(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
+    """Parse one file. Never raises for bad input: problems come back as diagnostics."""
+    bag = DiagnosticBag()
+    if _XML_START.match(source.text):
+        bag.add("E006", source.span_at(0, 1), hints=[
+            "xspec specs start with `xspec 1`; XSpec XML test files can be excluded from "
+            "`xspec check` with `exclude` in [tool.xspec]"])
+        return _empty(source), bag.items
+    module, error = _parse_text(source, source.text, 0, 0, bag)
+    if error is None:
+        return module, bag.items
+    reported = len(bag.items)
+    module = _parse_items_separately(source, bag)
+    if len(bag.items) > reported:
+        bag.items.remove(error)  # the item-by-item pass found it again, in context
+    return module, bag.items
+
+
+def _empty(source: SourceFile) -> ast.Module:
+    return ast.Module(source.path, None, (), (), source.span_at(0, 0))
+
+
+def _parse_text(source: SourceFile, text: str, line_offset: int, pos_offset: int,
+                bag: DiagnosticBag) -> tuple[ast.Module, Diagnostic | None]:
+    lark, builder = _parser()
+    builder.ctx = ctx = ParseContext(source.path, line_offset, pos_offset)
+    try:
+        module = lark.parse(text)
+    except UnexpectedInput as e:
+        return _empty(source), _report(source, e, pos_offset, bag)
+    except NestingTooDeep as e:
+        span = source.span_at(e.token.start_pos + pos_offset)
+        return _empty(source), bag.add("E007", span, MAX_DEPTH)
+    for code, span, message in ctx.errors:
+        bag.add(code, span, message)
+    comments = tuple(ctx.comments)
+    return ast.Module(module.path, module.header, module.items, comments, module.span), None
+
+
+def _parse_items_separately(source: SourceFile, bag: DiagnosticBag) -> ast.Module:
+    """Parse each top-level item alone; keep those that parse."""
+    text = source.text
+    starts = [m.start() for m in _TOP_LEVEL_START.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    starts.append(len(text))
+    header, items, comments = None, [], []
+    for begin, end in zip(starts, starts[1:]):
+        line_offset = text.count("\n", 0, begin)
+        module, error = _parse_text(source, text[begin:end], line_offset, begin, bag)
+        if error is None:
+            header = header or module.header
+            items.extend(module.items)
+            comments.extend(module.comments)
+    span = source.span_at(0, len(text))
+    return ast.Module(source.path, header, tuple(items), tuple(comments), span)
+
+
+def _report(source: SourceFile, error: UnexpectedInput, pos_offset: int,
+            bag: DiagnosticBag) -> Diagnostic:
+    if isinstance(error, UnexpectedCharacters):
+        return _report_character(source, error.pos_in_stream + pos_offset, bag)
+    if isinstance(error, UnexpectedEOF):
+        return bag.add("E001", source.span_at(len(source.text.rstrip()), 0),
+                       "unexpected end of file", hints=[_expected(error.expected)])
+    assert isinstance(error, UnexpectedToken)
+    token = error.token
+    if token.type == "$END":
+        return bag.add("E001", source.span_at(len(source.text.rstrip()), 0),
+                       "unexpected end of file", hints=[_expected(error.expected)])
+    start = token.start_pos + pos_offset
+    span = source.span_at(start, max(1, len(str(token))))
+    found = "a new line" if token.type == "_NL" else f"`{token}`"
+    return bag.add("E001", span, f"unexpected {found}",
+                   hints=_token_hints(source, start, token, error.expected))
+
+
+def _report_character(source: SourceFile, offset: int, bag: DiagnosticBag) -> Diagnostic:
+    char = source.text[offset] if offset < len(source.text) else ""
+    if char == '"':
+        line_end = source.text.find("\n", offset)
+        length = (line_end if line_end >= 0 else len(source.text)) - offset
+        return bag.add("E003", source.span_at(offset, max(1, length)),
+                       hints=["strings end on the line they start; use \\n for a newline"])
+    hints = ["strings use double quotes"] if char == "'" else []
+    return bag.add("E002", source.span_at(offset), char, hints=hints)
+
+
+def _token_hints(source: SourceFile, start: int, token, expected: set[str]) -> list[str]:
+    before = source.text[max(0, start - 24):start]
+    if token.type == "NAME" and re.search(r"\d\s+$", before) and re.fullmatch(r"[A-Za-z]{1,3}", str(token)):
+        number = re.search(r"([\d.]+)\s+$", before).group(1)
+        return [f"write the unit right after the number, with no space: `{number}{token}`"]
+    if token.type == "NAME" and "_NL" in expected | {"COMMA"} and re.search(r"[\w\"\])]\s*$", before):
+        return ["separate fields with a new line or `,`"]
+    if token.type == "EQUAL" and re.search(r"\bparam\s+\w+\s*$", before):
+        return ["a param needs a type: `param NAME: TYPE = DEFAULT`"]
+    return [_expected(expected)]
+
+
+def _expected(expected) -> str:
+    names = sorted({_FRIENDLY.get(t, f"`{t.lower()}`") for t in expected if not t.startswith("__")})
+    if not names:
+        return "check the syntax near here"
+    if len(names) > 6:
+        return "expected one of: " + ", ".join(names[:6]) + ", ..."
+    return "expected " + (names[0] if len(names) == 1 else "one of: " + ", ".join(names))
