@@ -1,0 +1,1 @@
+"""Stage 3: type checking. Turns resolved ASTs into the checked model."""
