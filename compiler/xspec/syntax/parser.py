@@ -120,6 +120,8 @@ def _report(source: SourceFile, error: UnexpectedInput, pos_offset: int,
                        "unexpected end of file", hints=[_expected(error.expected)])
     start = token.start_pos + pos_offset
     span = source.span_at(start, max(1, len(str(token))))
+    if token.type == "XSPEC":
+        return bag.add("E103", span, hints=["move `xspec 1` to the first line"])
     found = "a new line" if token.type == "_NL" else f"`{token}`"
     return bag.add("E001", span, f"unexpected {found}",
                    hints=_token_hints(source, start, token, error.expected))

@@ -1,0 +1,132 @@
+"""The core API: everything the CLI, the LSP server and the tests call.
+
+``check(path)`` runs the pipeline up to the checked model and returns a ``Result``
+holding the model and every diagnostic. Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xspec.diagnostics import Diagnostic, Severity
+from xspec.resolve.loader import Loader, Program
+from xspec.types.model import CheckedModule
+
+SPEC_GLOB = "*.xspec"
+
+
+@dataclass
+class Result:
+    """The outcome of checking one or more files."""
+
+    program: Program
+    modules: dict[Path, CheckedModule] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def entry_modules(self) -> list[CheckedModule]:
+        return [self.modules[k] for k in self.program.entries if k in self.modules]
+
+    @property
+    def experiments(self):
+        return [e for m in self.entry_modules() for e in m.experiments.values()]
+
+
+def load(path: str | Path, text: str | None = None) -> Program:
+    """Parse ``path`` (or ``text`` as if it were that file) and everything it imports."""
+    program = Program()
+    Loader(program).load_entry(Path(path), text)
+    return program
+
+
+def check(path: str | Path, text: str | None = None) -> Result:
+    """Load, resolve and type-check one spec."""
+    return _check_program(load(path, text))
+
+
+def check_paths(paths: list[Path]) -> Result:
+    """Check several specs in one program, sharing their imports."""
+    program = Program()
+    loader = Loader(program)
+    for path in paths:
+        loader.load_entry(path)
+    return _check_program(program)
+
+
+def _check_program(program: Program) -> Result:
+    from xspec.types.check import Checker
+
+    modules = Checker(program).run()
+    return Result(program, modules, program.bag.sorted())
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files as given, folders searched recursively for ``*.xspec``; sorted, no duplicates."""
+    found: dict[Path, None] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for spec in sorted(path.rglob(SPEC_GLOB)):
+                if not any(part.startswith(".") for part in spec.relative_to(path).parts):
+                    found.setdefault(spec)
+        else:
+            found.setdefault(path)
+    return list(found)
+
+
+@dataclass
+class Outcome:
+    """Diagnostics of many files, with the sources needed to show them."""
+
+    diagnostics: list[Diagnostic]
+    sources: dict
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+PARALLEL_THRESHOLD = 64
+
+
+def check_many(paths: list[Path], jobs: int = 0) -> Outcome:
+    """Check many specs, on all cores when there are enough files to pay for it.
+
+    Each spec is its own program (a spec's imports are its own business), so
+    files are independent and can be split across processes.
+    """
+    import os
+
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        return _check_chunk(paths)
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [paths[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(workers) as pool:
+        results = list(pool.map(_check_chunk, chunks))
+    diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key)
+    return Outcome(diagnostics, {k: v for r in results for k, v in r.sources.items()})
+
+
+def _check_chunk(paths: list[Path]) -> Outcome:
+    diagnostics, sources = [], {}
+    for path in paths:
+        result = check(path)
+        diagnostics.extend(result.diagnostics)
+        shown = {d.span.path for d in result.diagnostics}
+        sources.update({m.source.path: m.source for m in result.program.modules.values()
+                        if m.source.path in shown})
+    return Outcome(diagnostics, sources)
+
+
+def format_text(text: str, path: str = "<stdin>"):
+    """Canonical formatting of one spec's text: (formatted or None, diagnostics)."""
+    from xspec.fmt import format_source
+    from xspec.source import SourceFile
+
+    return format_source(SourceFile(path, text))

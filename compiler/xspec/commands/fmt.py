@@ -1,0 +1,73 @@
+"""`xspec fmt PATH...`: rewrite specs in the canonical layout."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True), required=True)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file would change.")
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+def command(paths: tuple[str, ...], check: bool, diff: bool) -> int:
+    """Rewrite specs in the canonical layout (files, or folders searched for *.xspec)."""
+    from xspec import api
+    from xspec.report.human import render_one
+
+    files = api.expand_paths(list(paths))
+    if not files:
+        raise click.UsageError("no .xspec files found in " + ", ".join(paths))
+    changed, failed = [], False
+    for path in files:
+        outcome = _format_file(path, api, render_one)
+        if outcome is None:
+            failed = True
+            continue
+        original, formatted = outcome
+        if formatted == original:
+            continue
+        changed.append(path)
+        if diff:
+            sys.stdout.writelines(difflib.unified_diff(
+                original.splitlines(True), formatted.splitlines(True), f"a/{path}", f"b/{path}"))
+        elif not check:
+            _write_atomically(path, formatted)
+    _report(changed, len(files), check or diff)
+    return 1 if failed or ((check or diff) and changed) else 0
+
+
+def _format_file(path: Path, api, render_one):
+    from xspec.source import SourceFile
+
+    try:
+        source = SourceFile.read(path)
+    except (OSError, UnicodeDecodeError) as e:
+        click.echo(f"error: cannot read {path}: {e}", err=True)
+        return None
+    formatted, diagnostics = api.format_text(source.text, str(path))
+    if formatted is None:
+        for d in diagnostics:
+            click.echo(render_one(d, source), err=True)
+        click.echo(f"error: {path} was not formatted: it has syntax errors", err=True)
+        return None
+    return source.text, formatted
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.xspec-fmt.tmp")
+    temporary.write_text(text, encoding="utf-8", newline="")
+    temporary.replace(path)
+
+
+def _report(changed, total, dry_run) -> None:
+    verb = "would be reformatted" if dry_run else "reformatted"
+    for path in changed:
+        if dry_run:
+            click.echo(f"Would reformat: {path}", err=True)
+    unchanged = total - len(changed)
+    click.echo(f"{len(changed)} file{'s' * (len(changed) != 1)} {verb}, "
+               f"{unchanged} file{'s' * (unchanged != 1)} left unchanged", err=True)

@@ -1,0 +1,16 @@
+"""Renderers: diagnostics to text for people and machines. One module per format."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+FORMATS = ("full", "json")
+
+
+def renderer(name: str) -> Callable:
+    """The ``render(diagnostics, sources) -> str`` function of a format."""
+    if name == "json":
+        from xspec.report.json_format import render
+    else:
+        from xspec.report.human import render
+    return render

@@ -1,0 +1,1 @@
+"""Stage 2: files and imports. Loads a spec with everything it imports."""

@@ -1,0 +1,172 @@
+"""Loads specs and their imports: project files first, then the bundled stdlib.
+
+Import paths starting with ``./`` or ``../`` are relative to the importing file;
+``std/NAME`` is the bundled stdlib unless the project has its own ``std/NAME.xspec``
+at its root. Every problem (missing file, cycle, escape from the project root,
+bad encoding) becomes a diagnostic at the import that caused it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from xspec.diagnostics import DiagnosticBag
+from xspec.source import SourceFile, Span
+from xspec.syntax import ast
+from xspec.syntax.parser import parse
+
+ROOT_MARKERS = ("xspec.toml", "pyproject.toml", ".git")
+SPEC_SUFFIX = ".xspec"
+
+
+@dataclass
+class LoadedModule:
+    key: Path                       # resolved real path: the module's identity
+    source: SourceFile
+    tree: ast.Module
+    is_stdlib: bool = False
+    imports: dict[str, Path] = field(default_factory=dict)   # alias -> key
+
+
+@dataclass
+class Program:
+    """Everything loaded for one check: entry files plus what they import."""
+
+    entries: list[Path] = field(default_factory=list)
+    modules: dict[Path, LoadedModule] = field(default_factory=dict)
+    bag: DiagnosticBag = field(default_factory=DiagnosticBag)
+
+
+@lru_cache(maxsize=1)
+def stdlib_dir() -> Path:
+    try:
+        from importlib.resources import files
+
+        return Path(str(files("xspec.stdlib")))
+    except (ModuleNotFoundError, TypeError):
+        return Path(__file__).resolve().parents[3] / "stdlib"
+
+
+def project_root(path: Path) -> Path:
+    """The nearest folder above ``path`` with a project marker, else the file's folder."""
+    start = path.parent
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return start
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+class Loader:
+    def __init__(self, program: Program):
+        self.program = program
+        self.bag = program.bag
+        self._visiting: list[Path] = []
+
+    def load_entry(self, path: Path, text: str | None = None) -> LoadedModule | None:
+        key = path.resolve()
+        module = self._load(key, text=text, display=display_path(path))
+        if module is not None:
+            self.program.entries.append(key)
+        return module
+
+    def _load(self, key: Path, text: str | None = None, display: str | None = None,
+              is_stdlib: bool = False, at: Span | None = None) -> LoadedModule | None:
+        known = self.program.modules.get(key)
+        if known is not None:
+            return known
+        source = self._read(key, text, display or display_path(key), at)
+        if source is None:
+            return None
+        tree, diagnostics = parse(source)
+        self.bag.extend(diagnostics)
+        module = LoadedModule(key, source, tree, is_stdlib)
+        self.program.modules[key] = module
+        self._visiting.append(key)
+        for imp in tree.imports:
+            self._import(module, imp)
+        self._visiting.pop()
+        return module
+
+    def _read(self, key: Path, text: str | None, display: str, at: Span | None) -> SourceFile | None:
+        if text is not None:
+            return SourceFile(display, text)
+        try:
+            return SourceFile.read(key, display)
+        except UnicodeDecodeError as e:
+            span = at or Span(display, 1, 1, 1, 1)
+            self.bag.add("E004", span, f"byte {e.start} ({e.object[e.start]:#04x}) is not UTF-8")
+        except OSError as e:
+            self.bag.add("E005", at or Span(display, 1, 1, 1, 1), display, e.strerror or e)
+        return None
+
+    def _import(self, module: LoadedModule, imp: ast.Import) -> None:
+        alias = imp.alias.text
+        if alias in module.imports:
+            self.bag.add("E114", imp.alias.span, alias)
+            return
+        target = self._resolve_import(module, imp)
+        if target is None:
+            return
+        key, is_stdlib = target
+        if key in self._visiting:
+            cycle = self._visiting[self._visiting.index(key):] + [key]
+            self.bag.add("E111", imp.path.span, " -> ".join(p.name for p in cycle),
+                         hints=["move the shared definitions into a third module both import"])
+            return
+        module.imports[alias] = key
+        self._load(key, is_stdlib=is_stdlib, at=imp.path.span)
+
+    def _resolve_import(self, module: LoadedModule, imp: ast.Import) -> tuple[Path, bool] | None:
+        name = imp.path.value
+        if not name.endswith(SPEC_SUFFIX):
+            name += SPEC_SUFFIX
+        if name.startswith(("./", "../")):
+            return self._project_file(module, imp, (module.key.parent / name).resolve())
+        if module.is_stdlib or name.startswith("std/"):
+            return self._stdlib_file(module, imp, name)
+        return self._project_file(module, imp, (project_root(module.key) / name).resolve())
+
+    def _project_file(self, module: LoadedModule, imp: ast.Import, path: Path):
+        root = stdlib_dir() if module.is_stdlib else project_root(module.key)
+        if not path.is_relative_to(root.resolve()):
+            self.bag.add("E112", imp.path.span, imp.path.value, display_path(root),
+                         hints=["copy the module into the project, or move the project root up "
+                                "by adding an xspec.toml there"])
+            return None
+        if not path.is_file():
+            self.bag.add("E110", imp.path.span, imp.path.value, hints=[_near_miss(path)])
+            return None
+        return path, module.is_stdlib
+
+    def _stdlib_file(self, module: LoadedModule, imp: ast.Import, name: str):
+        local = project_root(module.key) / name
+        if not module.is_stdlib and local.is_file():
+            return local.resolve(), False
+        path = stdlib_dir() / name
+        if not path.is_file():
+            available = sorted("std/" + p.stem for p in (stdlib_dir() / "std").glob("*.xspec"))
+            self.bag.add("E113", imp.path.span, imp.path.value,
+                         hints=["available: " + ", ".join(available)])
+            return None
+        return path.resolve(), True
+
+
+def _near_miss(path: Path) -> str:
+    if path.parent.is_dir():
+        import difflib
+
+        names = [p.name for p in path.parent.glob("*" + SPEC_SUFFIX)]
+        close = difflib.get_close_matches(path.name, names, n=1)
+        if close:
+            return f"did you mean {close[0]!r}?"
+    return "import paths are relative to the importing file when they start with ./ or ../"

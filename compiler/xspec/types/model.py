@@ -1,0 +1,199 @@
+"""The checked model: what a spec means, with every value typed and evaluated.
+
+Lint rules and lowering read this model. Each object keeps its AST ``node`` so
+diagnostics can point at the exact text; values are plain Python: durations in
+seconds, sizes in bytes, strings with ``${...}`` as ``Template``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from xspec.syntax import ast
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A value only known per job: a param, a builtin, a data attribute or a secret."""
+
+    kind: str          # "param" | "builtin" | "data" | "secret"
+    name: str
+    attr: str = ""
+
+    def __str__(self) -> str:
+        return "${" + self.name + (f".{self.attr}" if self.attr else "") + "}"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A string made of literal text and placeholders, filled in per job."""
+
+    parts: tuple[Union[str, Placeholder], ...]
+
+    def __str__(self) -> str:
+        return "".join(str(p) for p in self.parts)
+
+    @property
+    def placeholders(self) -> list[Placeholder]:
+        return [p for p in self.parts if isinstance(p, Placeholder)]
+
+
+@dataclass(frozen=True)
+class Distribution:
+    kind: str          # uniform | loguniform | randint | choice
+    args: tuple
+    node: ast.Call
+
+
+@dataclass(frozen=True)
+class SecretSource:
+    kind: str          # env | k8s
+    args: tuple[str, ...]
+
+
+@dataclass
+class DataEntry:
+    name: str
+    module: str
+    url: str | None = None
+    path: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    version: str | None = None
+    description: str | None = None
+    node: ast.Block | None = None
+
+
+@dataclass
+class Env:
+    name: str
+    module: str
+    python: str | None = None
+    image: str | None = None
+    nixpkgs: str | None = None
+    packages: dict[str, str] = field(default_factory=dict)
+    system: list[str] = field(default_factory=list)
+    index_url: str | None = None
+    vars: dict[str, Any] = field(default_factory=dict)
+    description: str | None = None
+    node: ast.Block | None = None
+
+
+@dataclass
+class Profile:
+    name: str
+    module: str
+    framework: str = "generic"
+    vars: dict[str, str] = field(default_factory=dict)
+    deterministic_algorithms: bool | None = None
+    cudnn_benchmark: bool | None = None
+    threads: int | None = None
+    description: str | None = None
+    node: ast.Block | None = None
+
+
+@dataclass
+class Preset:
+    name: str
+    module: str
+    scheduler: str = "slurm"
+    settings: dict[str, Any] = field(default_factory=dict)
+    description: str | None = None
+    node: ast.Block | None = None
+
+
+@dataclass
+class ParamDecl:
+    name: str
+    type: str                      # int float str bool enum path duration size
+    choices: tuple = ()            # enum choices
+    low: Any = None                # range
+    high: Any = None
+    allowed: tuple | None = None   # set
+    default: Any = None
+    has_default: bool = False
+    doc: str | None = None
+    node: ast.Param | None = None
+
+
+@dataclass
+class Sweep:
+    kind: str                                   # grid | zip | random
+    axes: dict[str, list] = field(default_factory=dict)          # grid and zip
+    distributions: dict[str, Distribution] = field(default_factory=dict)  # random
+    trials: int | None = None
+    seed: int | None = None
+    node: ast.Block | None = None
+
+
+@dataclass
+class Resources:
+    cpus: int | None = None
+    gpus: int | None = None
+    gpu_type: str | None = None
+    memory: int | None = None       # bytes
+    time: int | None = None         # seconds
+    nodes: int | None = None
+    tasks_per_node: int | None = None
+    scratch: int | None = None
+    node: ast.Block | None = None
+
+
+@dataclass
+class Secret:
+    name: str
+    source: SecretSource
+    node: ast.Secret | None = None
+
+
+@dataclass
+class Target:
+    scheduler: str
+    settings: dict[str, Any] = field(default_factory=dict)
+    preset: Preset | None = None
+    node: ast.Block | None = None
+
+
+Arg = tuple  # one argv element: a tuple of str | Placeholder parts
+
+
+@dataclass
+class Experiment:
+    name: str
+    module: str
+    env: Env | None = None
+    data: list[DataEntry] = field(default_factory=list)
+    description: str | None = None
+    seed: int | None = None
+    seeds: str = "shared"
+    replicates: int = 1
+    determinism: Profile | None = None
+    params: dict[str, ParamDecl] = field(default_factory=dict)
+    sweeps: list[Sweep] = field(default_factory=list)
+    resources: Resources | None = None
+    run: list[Arg] | Template | None = None
+    outputs: list[Template] = field(default_factory=list)
+    vars: dict[str, Any] = field(default_factory=dict)
+    workdir: str | None = None
+    secrets: dict[str, Secret] = field(default_factory=dict)
+    targets: dict[str, Target] = field(default_factory=dict)
+    node: ast.Block | None = None
+
+    @property
+    def run_is_string(self) -> bool:
+        return isinstance(self.run, Template)
+
+
+@dataclass
+class CheckedModule:
+    """One file's definitions after checking."""
+
+    path: str
+    ast: ast.Module
+    data: dict[str, DataEntry] = field(default_factory=dict)
+    envs: dict[str, Env] = field(default_factory=dict)
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    presets: dict[str, Preset] = field(default_factory=dict)
+    experiments: dict[str, Experiment] = field(default_factory=dict)
+    is_stdlib: bool = False
