@@ -45,7 +45,6 @@ SYNTAX = _table("syntax", [
      "Values nested so deeply they cannot be a real spec."),
     ("E008", "invalid-escape", E, "invalid escape sequence {!r} in string",
      "Strings support \\\\, \\\", \\n, \\t, \\$ and \\uXXXX escapes."),
-    ("E009", "invalid-number", E, "invalid number {!r}", "A numeric literal that cannot be read."),
 ])
 
 RESOLVE = _table("resolve", [

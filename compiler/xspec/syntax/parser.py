@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
-from lark import Lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from xspec.syntax._lark_standalone import (
+    Lark_StandAlone,
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+)
 
 from xspec.diagnostics import Diagnostic, DiagnosticBag
 from xspec.source import SourceFile, Span
@@ -20,7 +24,6 @@ from xspec.syntax import ast
 from xspec.syntax.postlex import MAX_DEPTH, NestingTooDeep, NewlineFilter
 from xspec.syntax.transform import AstBuilder, ParseContext
 
-GRAMMAR = Path(__file__).with_name("grammar.lark")
 _TOP_LEVEL_START = re.compile(r"^[A-Za-z_]", re.M)
 _XML_START = re.compile(r"\A\s*<(\?xml|[A-Za-z][\w.-]*:?description|x:)", re.I)
 
@@ -33,11 +36,12 @@ _FRIENDLY = {
 
 
 @lru_cache(maxsize=1)
-def _parser() -> tuple[Lark, AstBuilder]:
+def _parser():
+    """lark's LALR parser for grammar.lark, from tables generated ahead of time
+    (see generate.py), with the AST built as it parses."""
     builder = AstBuilder()
-    lark = Lark(GRAMMAR.read_text(), parser="lalr", lexer="contextual", postlex=NewlineFilter(),
-                keep_all_tokens=True, maybe_placeholders=True, transformer=builder,
-                lexer_callbacks={"COMMENT": _keep_comment(builder)})
+    lark = Lark_StandAlone(postlex=NewlineFilter(), transformer=builder,
+                           lexer_callbacks={"COMMENT": _keep_comment(builder)})
     return lark, builder
 
 

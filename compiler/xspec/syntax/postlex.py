@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lark import Token
+from xspec.syntax._lark_standalone import Token
 
 _OPEN = {"LPAR": "RPAR", "LSQB": "RSQB", "LBRACE": "RBRACE"}
 _CLOSE = {v: k for k, v in _OPEN.items()}

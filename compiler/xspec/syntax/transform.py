@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lark import Token, Transformer
+from xspec.syntax._lark_standalone import Token, Transformer
 
 from xspec.syntax import ast
 from xspec.syntax.strings import StringError, split_string
