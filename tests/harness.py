@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 from xspec import api
+from xspec.resolve.loader import display_path
 
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
 
@@ -31,6 +32,8 @@ def expected_by_line(text: str) -> set[tuple[int, str]]:
 
 
 def reported_by_line(path: Path, include=lambda code: True) -> set[tuple[int, str]]:
+    """(line, code) pairs reported in ``path`` itself (not in the files it imports)."""
     result = api.check(path)
+    shown = display_path(path)
     return {(d.span.line, d.code) for d in result.diagnostics
-            if d.span.path == result.program.modules[path.resolve()].source.path and include(d.code)}
+            if d.span.path == shown and include(d.code)}

@@ -29,6 +29,7 @@ class LoadedModule:
     tree: ast.Module
     is_stdlib: bool = False
     imports: dict[str, Path] = field(default_factory=dict)   # alias -> key
+    not_a_spec: bool = False        # e.g. an XSpec XML file: reported once, not checked
 
 
 @dataclass
@@ -71,6 +72,7 @@ class Loader:
         self.program = program
         self.bag = program.bag
         self._visiting: list[Path] = []
+        self._via: list[ast.Import] = []   # the import that left each module on the stack
 
     def load_entry(self, path: Path, text: str | None = None) -> LoadedModule | None:
         key = path.resolve()
@@ -89,7 +91,8 @@ class Loader:
             return None
         tree, diagnostics = parse(source)
         self.bag.extend(diagnostics)
-        module = LoadedModule(key, source, tree, is_stdlib)
+        module = LoadedModule(key, source, tree, is_stdlib,
+                              not_a_spec=any(d.code == "E006" for d in diagnostics))
         self.program.modules[key] = module
         self._visiting.append(key)
         for imp in tree.imports:
@@ -103,8 +106,11 @@ class Loader:
         try:
             return SourceFile.read(key, display)
         except UnicodeDecodeError as e:
-            span = at or Span(display, 1, 1, 1, 1)
-            self.bag.add("E004", span, f"byte {e.start} ({e.object[e.start]:#04x}) is not UTF-8")
+            line = e.object.count(b"\n", 0, e.start) + 1
+            column = e.start - (e.object.rfind(b"\n", 0, e.start) + 1) + 1
+            span = Span(display, line, column, line, column + 1, e.start, e.start + 1)
+            self.bag.add("E004", span, f"byte {e.object[e.start]:#04x} at line {line}, column {column}",
+                         hints=["save the file as UTF-8"] + ([f"imported at {at}"] if at else []))
         except OSError as e:
             self.bag.add("E005", at or Span(display, 1, 1, 1, 1), display, e.strerror or e)
         return None
@@ -119,12 +125,17 @@ class Loader:
             return
         key, is_stdlib = target
         if key in self._visiting:
-            cycle = self._visiting[self._visiting.index(key):] + [key]
-            self.bag.add("E111", imp.path.span, " -> ".join(p.name for p in cycle),
+            start = self._visiting.index(key)
+            cycle = self._visiting[start:] + [key]
+            # Report where the cycle starts: for an entry file, that is its own import.
+            culprit = (self._via[start:] + [imp])[0]
+            self.bag.add("E111", culprit.path.span, " -> ".join(p.name for p in cycle),
                          hints=["move the shared definitions into a third module both import"])
             return
         module.imports[alias] = key
+        self._via.append(imp)
         self._load(key, is_stdlib=is_stdlib, at=imp.path.span)
+        self._via.pop()
 
     def _resolve_import(self, module: LoadedModule, imp: ast.Import) -> tuple[Path, bool] | None:
         name = imp.path.value
@@ -166,7 +177,7 @@ def _near_miss(path: Path) -> str:
         import difflib
 
         names = [p.name for p in path.parent.glob("*" + SPEC_SUFFIX)]
-        close = difflib.get_close_matches(path.name, names, n=1)
+        close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.8)
         if close:
             return f"did you mean {close[0]!r}?"
     return "import paths are relative to the importing file when they start with ./ or ../"

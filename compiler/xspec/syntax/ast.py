@@ -212,6 +212,7 @@ class Module:
     items: tuple[Item, ...]
     comments: tuple[Comment, ...]
     span: Span
+    unparsed_names: tuple[str, ...] = ()   # top-level items lost to syntax errors
 
     @property
     def imports(self) -> list[Import]:

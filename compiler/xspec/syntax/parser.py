@@ -25,6 +25,7 @@ from xspec.syntax.postlex import MAX_DEPTH, NestingTooDeep, NewlineFilter
 from xspec.syntax.transform import AstBuilder, ParseContext
 
 _TOP_LEVEL_START = re.compile(r"^[A-Za-z_]", re.M)
+_ITEM_NAME = re.compile(r"^(?:let|[A-Za-z_]\w*)\s+([A-Za-z_][\w-]*)")
 _XML_START = re.compile(r"\A\s*<(\?xml|[A-Za-z][\w.-]*:?description|x:)", re.I)
 
 _FRIENDLY = {
@@ -98,16 +99,20 @@ def _parse_items_separately(source: SourceFile, bag: DiagnosticBag) -> ast.Modul
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     starts.append(len(text))
-    header, items, comments = None, [], []
+    header, items, comments, lost = None, [], [], []
     for begin, end in zip(starts, starts[1:]):
         line_offset = text.count("\n", 0, begin)
         module, error = _parse_text(source, text[begin:end], line_offset, begin, bag)
         if error is None:
+            if module.header and begin > 0:
+                bag.add("E103", module.header.span, hints=["move `xspec 1` to the first line"])
             header = header or module.header
             items.extend(module.items)
             comments.extend(module.comments)
+        else:
+            lost.extend(_ITEM_NAME.findall(text[begin:end].split("\n", 1)[0]))
     span = source.span_at(0, len(text))
-    return ast.Module(source.path, header, tuple(items), tuple(comments), span)
+    return ast.Module(source.path, header, tuple(items), tuple(comments), span, tuple(lost))
 
 
 def _report(source: SourceFile, error: UnexpectedInput, pos_offset: int,

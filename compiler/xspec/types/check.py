@@ -64,8 +64,11 @@ class Checker:
         return {key: self._check_module(module) for key, module in self.program.modules.items()}
 
     def _check_module(self, module: LoadedModule) -> M.CheckedModule:
-        self._check_header(module)
         checked = M.CheckedModule(module.source.path, module.tree, is_stdlib=module.is_stdlib)
+        if module.not_a_spec:
+            return checked
+        self._check_header(module)
+        self.symbols(module)   # reports duplicate and unknown top-level items
         collections = {"data": checked.data, "env": checked.envs, "profile": checked.profiles,
                        "preset": checked.presets, "experiment": checked.experiments}
         for block in module.tree.blocks:

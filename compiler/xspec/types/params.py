@@ -41,17 +41,14 @@ class ParamChecker:
                          hints=did_you_mean(type_name, S.PARAM_TYPES) or
                          ["param types: " + ", ".join(S.PARAM_TYPES)])
             return None
-        param = M.ParamDecl(node.name.text, type_name, node=node,
+        param = M.ParamDecl(node.name.text, type_name, node=node, has_default=node.default is not None,
                             doc=node.doc.value if node.doc else None)
         if not self._type_args(node, param):
             return param
         self._constraint(node, param, scope)
         if node.default is not None:
             value = self.fit(param, node.default, scope, f"default of `{param.name}`")
-            param.default, param.has_default = value, value is not INVALID
-            if value is INVALID:
-                param.has_default = True   # reported already; do not also report "no default"
-                param.default = None
+            param.default = None if value is INVALID else value
         return param
 
     def _type_args(self, node: ast.Param, param: M.ParamDecl) -> bool:

@@ -260,7 +260,7 @@ class Evaluator:
 
     def _check_ref_kind(self, expr, wanted, kind, model):
         if kind != wanted:
-            self.bag.add("E123", expr.span, f"a `{wanted}` block", f"a `{kind}` (`{expr.dotted}`)")
+            self.bag.add("E123", expr.span, f"a `{wanted}` block", f"`{expr.dotted}`, which is a `{kind}` block")
             return INVALID
         return model
 
@@ -274,6 +274,8 @@ class Evaluator:
         if first.text in S.BUILTIN_NAMES and scope.placeholders:
             return self._no_attrs(expr, rest, ("placeholder", Placeholder("builtin", first.text)))
         found = self.resolver.lookup(scope.module, first.text)
+        if found is None and first.text in scope.module.tree.unparsed_names:
+            return INVALID   # defined by an item with a syntax error, already reported
         if found is None:
             self.bag.add("E120", first.span, first.text, hints=self._name_hints(first.text, scope))
             return INVALID

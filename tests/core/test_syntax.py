@@ -1,0 +1,107 @@
+"""The parser: spans, recovery, and one-line cases for the codes fixtures cannot show."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import codes
+from xspec.source import SourceFile
+from xspec.syntax import ast
+from xspec.syntax.parser import parse
+
+HEADER = "xspec 1\n"
+
+
+def parsed(text: str) -> ast.Module:
+    module, diagnostics = parse(SourceFile("t.xspec", text))
+    assert diagnostics == []
+    return module
+
+
+def test_fields_separated_by_newlines_or_commas():
+    module = parsed(HEADER + 'env a {\n  python = "3.11.9", image = "x"\n  system = []\n}\n')
+    assert [f.key.text for f in module.blocks[0].fields()] == ["python", "image", "system"]
+
+
+def test_newlines_inside_brackets_are_layout():
+    module = parsed(HEADER + 'env a {\n  system = [\n    "a",\n    "b",\n  ]\n  python = "3"\n}\n')
+    assert module.blocks[0].field("system").value.items[1].value == "b"
+
+
+def test_spans_are_one_based_with_offsets():
+    text = HEADER + "let answer = 42\n"
+    let = parsed(text).lets[0]
+    assert (let.name.span.line, let.name.span.column) == (2, 5)
+    assert text[let.value.span.start:let.value.span.end] == "42"
+
+
+def test_quantities_and_floats_lex_apart():
+    module = parsed(HEADER + "let a = [1e-5, 1e5, 1.5GiB, 30m, 2d, 10]\n")
+    kinds = [type(i).__name__ for i in module.lets[0].value.items]
+    assert kinds == ["Float", "Float", "Quantity", "Quantity", "Quantity", "Int"]
+
+
+def test_string_escapes_and_interpolation():
+    value = parsed(HEADER + 'let s = "a\\tb \\"q\\" ${lr} \\${raw} \\u00e9"\n').lets[0].value
+    assert value.parts[0] == 'a\tb "q" '
+    assert isinstance(value.parts[1], ast.Ref) and value.parts[1].dotted == "lr"
+    assert value.parts[2] == " ${raw} é"
+
+
+def test_comments_are_kept_with_positions():
+    module = parsed(HEADER + "# lead\nlet a = 1  # trailing\n")
+    assert [(c.text, c.span.line) for c in module.comments] == [("# lead", 2), ("# trailing", 3)]
+
+
+def test_one_broken_item_does_not_hide_the_others():
+    text = HEADER + "env a {\n  python = \n}\n\nenv b {\n  python = 3 4\n}\n\nlet ok = 1\n"
+    module, diagnostics = parse(SourceFile("t.xspec", text))
+    assert [d.span.line for d in diagnostics] == [3, 7]
+    assert [i.name.text for i in module.items] == ["ok"]
+    assert module.unparsed_names == ("a", "b")
+
+
+def test_unit_written_with_a_space_gets_a_hint():
+    _, diagnostics = parse(SourceFile("t.xspec", HEADER + "let m = 32 GiB\n"))
+    assert "`32GiB`" in diagnostics[0].hints[0]
+
+
+def test_deep_nesting_is_an_error_not_a_crash():
+    _, diagnostics = parse(SourceFile("t.xspec", HEADER + "let a = " + "[" * 5000 + "]" * 5000 + "\n"))
+    assert [d.code for d in diagnostics] == ["E007"]
+
+
+def test_duplicate_import_alias(tmp_path):
+    (tmp_path / "m.xspec").write_text(HEADER)
+    assert codes('xspec 1\nimport "./m.xspec" as m\nimport "./m.xspec" as m\n', tmp_path) == ["E114"]
+
+
+def test_top_level_block_needs_a_name():
+    assert codes('xspec 1\nenv { python = "3.11.9" }\n') == ["E216"]
+
+
+def test_import_of_a_folder_is_unreadable(tmp_path):
+    (tmp_path / "dir.xspec").mkdir()
+    assert codes('xspec 1\nimport "./dir.xspec" as d\n', tmp_path) == ["E110"]
+
+
+def test_unreadable_entry_file(tmp_path):
+    assert codes.__module__  # the harness itself
+    from xspec import api
+
+    result = api.check(tmp_path / "missing.xspec")
+    assert [d.code for d in result.diagnostics] == ["E005"]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n", "xspec 1", "xspec 1\n\n\n"])
+def test_trivial_files_parse(text):
+    module, diagnostics = parse(SourceFile("t.xspec", text))
+    assert diagnostics == [] and module.items == ()
+
+
+def test_generated_parser_matches_the_grammar():
+    from xspec.syntax import _lark_standalone
+    from xspec.syntax.generate import grammar_digest
+
+    assert _lark_standalone.GRAMMAR_SHA256 == grammar_digest(), \
+        "grammar.lark changed: run `python -m xspec.syntax.generate`"
