@@ -45,6 +45,8 @@ SYNTAX = _table("syntax", [
      "Values nested so deeply they cannot be a real spec."),
     ("E008", "invalid-escape", E, "invalid escape sequence {!r} in string",
      "Strings support \\\\, \\\", \\n, \\t, \\$ and \\uXXXX escapes."),
+    ("E009", "number-too-large", E, "number {} is too large to represent",
+     "A float literal beyond the range of a 64-bit float."),
 ])
 
 RESOLVE = _table("resolve", [
@@ -102,3 +104,192 @@ CODES: dict[str, Code] = {**SYNTAX, **RESOLVE, **TYPES}
 def register_lint_codes(codes: dict[str, Code]) -> None:
     LINT_CODES.update(codes)
     CODES.update(codes)
+
+
+# ---- xspec init: importers (xspec.init) ----------------------------------------------
+I = Severity.INFO
+INIT = _table("init", [
+    ("INI001", "unknown-source-kind", E, "cannot tell what kind of file {} is",
+     "`xspec init --from` reads requirements, environment.yml, pyproject.toml, MLproject, "
+     "dvc.yaml, .dvc, params.yaml, Hydra config folders and sbatch scripts."),
+    ("INI002", "unreadable-source", E, "cannot read {}: {}", "A source file could not be opened."),
+    ("INI003", "invalid-source-syntax", E, "{} is not valid {}: {}",
+     "A source file that its own format's parser rejects."),
+    ("INI004", "invalid-source-value", E, "{}",
+     "A source file that parses but holds something its format does not allow."),
+    ("INI005", "include-cycle", E, "{} includes itself: {}", "`-r` includes that loop."),
+    ("INI100", "not-carried-over", W, "not carried over: {}",
+     "Something in a source file that the spec cannot express; the importer says so "
+     "instead of dropping it silently."),
+    ("INI101", "placeholder-written", W, "{}",
+     "A value the sources do not give, written as a placeholder for the user to replace."),
+    ("INI102", "converted", I, "{}",
+     "A value carried over in a different notation, e.g. a conda pin as a PEP 440 specifier."),
+])
+CODES.update(INIT)
+
+
+# ---- lint rules (xspec.lint) ------------------------------------------------------------
+# Warnings about what makes an experiment drift or leak, reported after a block checks.
+# Each code has a rule file in xspec/lint/rules/ whose docstring is its documentation;
+# the registry there checks that name, category and severity agree with these rows.
+
+I = Severity.INFO
+
+LINT = {
+    **_table("determinism", [
+        ("DET001", "missing-seed", W, "experiment `{}` has no seed",
+         "An experiment without a seed cannot repeat its random numbers."),
+        ("DET002", "random-sweep-without-own-seed", W,
+         "random sweep draws its points from the experiment seed",
+         "A random sweep without its own seed changes its points when the experiment seed changes."),
+        ("DET003", "replicates-without-seed", W,
+         "{} replicates, but the job never receives its derived `seed`",
+         "Replicates differ only by their derived seed; a job that never reads it repeats itself or drifts."),
+        ("DET004", "seed-not-passed", W, "the seed never reaches the job",
+         "A seed that is neither in `run` nor in `vars` does not seed anything."),
+        ("DET005", "gpu-without-determinism", W, "{}",
+         "GPU kernels are nondeterministic unless a determinism profile switches them off."),
+        ("DET006", "cudnn-benchmark-with-determinism", W,
+         "cuDNN benchmarking is on in profile `{}`, which asks for determinism",
+         "cuDNN autotuning picks kernels by timing, so runs differ even with deterministic algorithms."),
+        ("DET007", "floating-thread-count", W, "{}",
+         "An unpinned OpenMP/BLAS thread count changes the order of floating-point reductions."),
+        ("DET008", "time-dependent-value", W, "value depends on the clock: `{}`",
+         "A value computed from the date or time differs on every run."),
+        ("DET009", "host-dependent-value", W, "value depends on the host or process: `{}`",
+         "A value computed from the host name or process id differs between machines and runs."),
+        ("DET010", "shell-random-value", W, "value is drawn at random outside the seed: `{}`",
+         "Randomness from the shell or the OS is not controlled by the experiment seed."),
+        ("DET011", "random-hash-seed", W, "PYTHONHASHSEED is \"{}\"",
+         "Randomised string hashing changes set and dict iteration order between runs."),
+        ("DET012", "missing-cublas-workspace-config", W, "{}",
+         "PyTorch's deterministic mode needs CUBLAS_WORKSPACE_CONFIG on CUDA >= 10.2."),
+        ("DET013", "determinism-framework-mismatch", W,
+         "determinism profile `{}` is for {}, but env `{}` installs {}",
+         "A profile for another framework sets variables the program never reads."),
+    ]),
+    **_table("pinning", [
+        ("PIN001", "unpinned-package", W, "package {!r} is not pinned with `==`: {!r}",
+         "A version range lets a later install pick different code."),
+        ("PIN002", "image-without-digest", W, "image {!r} is not pinned by `@sha256:` digest",
+         "A tag can be moved to another image; only a digest names one image."),
+        ("PIN003", "image-latest-tag", W, "image {!r} {}",
+         "`latest` (or no tag at all) names whatever was pushed last."),
+        ("PIN004", "nixpkgs-without-commit", W, "nixpkgs {!r} is a branch or channel, not a commit",
+         "A channel or branch moves every day; only a commit names one package set."),
+        ("PIN005", "unpinned-system-package", W, "system package {!r} has no version",
+         "An apt package without `=version` installs whatever the mirror has today."),
+        ("PIN006", "git-dependency-without-commit", W,
+         "git dependency {!r} is not pinned to a full commit hash",
+         "A branch or tag of a git dependency can point at other code tomorrow."),
+        ("PIN007", "url-dependency-without-hash", W, "URL dependency {!r} has no `#sha256=` hash",
+         "A file behind a URL can be replaced; a hash notices."),
+        ("PIN008", "inexact-python-version", W, "Python version {!r} is not a full version",
+         "`3` or `3.11` picks a different interpreter as new releases come out."),
+    ]),
+    **_table("data", [
+        ("DAT001", "data-without-hash", W, "data `{}` has no sha256",
+         "Without a content hash, changed data goes unnoticed."),
+        ("DAT002", "mutable-data-version", W, "data `{}` has the moving version {!r}",
+         "A version like `latest` or a branch name names different data over time."),
+        ("DAT003", "insecure-data-url", W, "data `{}` is downloaded over {}",
+         "Plain-text downloads can be read and altered on the way."),
+        ("DAT004", "absolute-data-path", W, "data `{}` uses the absolute path {!r}",
+         "An absolute path exists on one machine only."),
+        ("DAT005", "data-outside-project", W, "data `{}` is outside the project: {!r}",
+         "Data outside the project is not versioned or shipped with it."),
+        ("DAT006", "mutable-data-url", W, "data `{}` comes from a mutable location: {}",
+         "An object-store key or a branch URL can be overwritten; a version id or hash pins it."),
+        ("DAT007", "output-overlaps-input", W, "output {!r} overlaps the input data `{}`",
+         "A job that writes where it reads changes its own input for the next run."),
+    ]),
+    **_table("security", [
+        ("SEC001", "hardcoded-token", E, "{} in the spec: `{}`",
+         "A credential in a spec is leaked to everyone who can read the repository."),
+        ("SEC002", "high-entropy-secret", W, "this looks like a secret value given to {}: `{}`",
+         "A random-looking value next to a secret-like keyword is probably a credential."),
+        ("SEC003", "secret-field-literal", W, "{} {!r} is given a literal value: `{}`",
+         "A secret-named variable must come from a `secret`, not from the spec's text."),
+        ("SEC004", "secret-on-command-line", W, "secret `{}` is interpolated into `{}`",
+         "Command lines are visible to every user of the machine and end up in logs."),
+        ("SEC005", "privileged-container", W, "the {} target runs the container privileged",
+         "A privileged container has full access to the host."),
+        ("SEC006", "container-runs-as-root", W, "the {} target runs as root (run_as_user = 0)",
+         "A job running as root can do anything a container escape allows."),
+        ("SEC007", "credentials-in-url", E, "URL carries credentials: `{}`",
+         "Credentials in a URL leak through logs, lockfiles and process lists."),
+        ("SEC008", "insecure-index-url", W, "package index {!r} is plain http",
+         "Packages fetched over http can be replaced on the way."),
+    ]),
+    **_table("hygiene", [
+        ("COR001", "unused-param", W, "param `{}` is never used",
+         "A param that reaches no job does nothing but multiply jobs or mislead."),
+        ("COR002", "run-ignores-params", W, "`run` uses none of the params ({})",
+         "If no param reaches the command, every job runs the same thing."),
+        ("COR003", "string-run", W, "`run` is a shell string",
+         "A command string goes through a shell: quoting, globbing and injection trouble."),
+        ("COR004", "missing-resources", W, "experiment `{}` does not say {}",
+         "Without a time and memory request, the scheduler's defaults decide, and they differ."),
+        ("COR005", "unused-import", W, "import `{}` is never used",
+         "An unused import slows every check and hides what a spec depends on."),
+        ("COR006", "unused-suppression", W, "unused suppression for {}",
+         "A suppression that suppresses nothing hides the next real problem."),
+        ("COR007", "unknown-suppression-code", W, "{}",
+         "A suppression naming an unknown code suppresses nothing."),
+        ("COR008", "malformed-suppression", W, "{}",
+         "A suppression comment that does not parse suppresses nothing."),
+        ("COR009", "unused-let", I, "`let {}` is never used",
+         "An unused binding is dead text."),
+    ]),
+}
+
+register_lint_codes(LINT)
+
+
+LOCK = _table("lock", [
+    ("LCK001", "env-without-python", E, "env {!r} has packages but no `python` version to resolve them for",
+     "Packages are resolved for one Python version; without it the lock would depend on the machine."),
+    ("LCK002", "duplicate-lock-name", E, "{} {!r} is also defined in {}",
+     "The lock names envs and data by their block names, so each must be unique in a project."),
+    ("LCK003", "resolution-failed", E, "cannot resolve the packages of env {!r}: {}",
+     "uv could not find a set of package versions that satisfies the env."),
+    ("LCK004", "data-hash-mismatch", E, "data {!r}: the content's sha256 is {} but the spec says {}",
+     "The file on disk (or at the URL) is not the one the spec pins."),
+    ("LCK005", "data-size-mismatch", E, "data {!r}: the content has {} bytes but the spec says {}",
+     "The file on disk (or at the URL) does not have the size the spec gives."),
+    ("LCK006", "data-unreadable", E, "data {!r}: {}", "A data file that cannot be read or fetched."),
+    ("LCK007", "remote-data-without-hash", E,
+     "data {!r} is remote and has no sha256 to lock",
+     "Remote data is downloaded only with `xspec lock --fetch`; otherwise the spec must give its hash."),
+    ("LCK008", "image-unresolved", E, "cannot pin the image of env {!r}: {}",
+     "A tagged image whose digest could not be looked up."),
+    ("LCK009", "nixpkgs-unresolved", E, "cannot pin nixpkgs of env {!r}: {}",
+     "A nixpkgs reference whose commit and narHash could not be looked up."),
+])
+
+CODES.update(LOCK)
+
+
+# ---- xspec build: lowering and backends (xspec.ir, xspec.backends) ------------------------
+BUILD = _table("build", [
+    ("BLD001", "secret-outside-vars", E, "secret `{}` is used in {}",
+     "Secrets reach jobs only as environment variables; argv, paths and outputs are visible "
+     "to every user of the machine and end up in logs and provenance records."),
+    ("BLD002", "data-attribute-unknown", E, "data `{}` has no `{}` to put here",
+     "A data attribute used in a job that neither the spec nor the lock gives."),
+    ("BLD003", "invalid-variable-name", E, "{!r} is not a valid environment variable name",
+     "Environment variable names are letters, digits and `_`, not starting with a digit."),
+    ("BLD004", "missing-lock", E, "{}",
+     "The target installs packages or pins an image, and needs the project's lockfile for that."),
+    ("BLD005", "target-not-applicable", E, "{}",
+     "The spec does not give what this target needs (an image, a nixpkgs pin, one node)."),
+    ("BLD006", "unsafe-target-value", E, "{}",
+     "A value that the target's file format cannot hold as plain data (a newline in an "
+     "`#SBATCH` option, say)."),
+    ("BLD007", "job-table-too-large", E, "{}",
+     "The compiled job table exceeds a limit of the target (1 MiB for a Kubernetes ConfigMap)."),
+    ("BLD008", "lock-disagrees", E, "{}",
+     "`--locked`: the lockfile was made for a different spec; run `xspec lock`."),
+])
+CODES.update(BUILD)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from xspec.syntax._lark_standalone import Token, Transformer
 
 from xspec.syntax import ast
@@ -18,6 +20,15 @@ class ParseContext:
         self.pos_offset = pos_offset
         self.errors: list[tuple[str, Span, str]] = []
         self.comments: list[ast.Comment] = []
+
+
+class _Key:
+    """A map key token, which may be a keyword, until ``entry`` unwraps it."""
+
+    __slots__ = ("token", "span")
+
+    def __init__(self, token, span):
+        self.token, self.span = token, span
 
 
 class _Default:
@@ -65,9 +76,16 @@ class AstBuilder(Transformer):
         if not located:
             return None
         first, last = located[0], located[-1]
-        first = self._tspan(first) if isinstance(first, Token) else first.span
-        last = self._tspan(last) if isinstance(last, Token) else last.span
-        return first.to(last)
+        c = self.ctx
+        if isinstance(first, Token):
+            line, column, start = first.line + c.line_offset, first.column, first.start_pos + c.pos_offset
+        else:
+            line, column, start = first.span.line, first.span.column, first.span.start
+        if isinstance(last, Token):
+            end_line, end_column, end = last.end_line + c.line_offset, last.end_column, last.end_pos + c.pos_offset
+        else:
+            end_line, end_column, end = last.span.end_line, last.span.end_column, last.span.end
+        return Span(c.path, line, column, end_line, end_column, start, end)
 
     def _tspan(self, token: Token) -> Span:
         c = self.ctx
@@ -139,6 +157,18 @@ class AstBuilder(Transformer):
         name = self._ident(names[1]) if len(names) > 1 else None
         return ast.Block(self._ident(names[0]), name, members, span)
 
+    def map_key(self, children):
+        token = children[0]
+        return _Key(token, self._tspan(token))
+
+    @_with_span
+    def entry(self, span, children):
+        key, value = children
+        token = key.token
+        quoted = token.type == "STRING"
+        ident = ast.Ident(self._str(token).value if quoted else str(token), key.span)
+        return ast.Field(ident, value, span, quoted)
+
     @_with_span
     def field(self, span, children):
         key, value = children
@@ -193,7 +223,10 @@ class AstBuilder(Transformer):
 
     @_with_span
     def float(self, span, children):
-        return ast.Float(float(_number(children[0])), str(children[0]), span)
+        value = float(_number(children[0]))
+        if math.isinf(value):
+            self.ctx.errors.append(("E009", span, str(children[0])))
+        return ast.Float(value, str(children[0]), span)
 
     @_with_span
     def quantity(self, span, children):

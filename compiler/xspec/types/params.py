@@ -81,7 +81,9 @@ class ParamChecker:
                 return
             low = self.evaluator.value(constraint.low, vt, scope, "range start")
             high = self.evaluator.value(constraint.high, vt, scope, "range end")
-            if INVALID not in (low, high) and low > high:
+            if INVALID in (low, high):
+                return
+            if low > high:
                 self.bag.add("E211", constraint.span, f"empty range: {raw(constraint.low)} > {raw(constraint.high)}")
                 return
             param.low, param.high = low, high
@@ -188,7 +190,8 @@ class ParamChecker:
             self.bag.add("E213", expr.func.span, f"{name}() cannot draw a `{param.type}` for "
                          f"`{param.name}`", hints=[f"use {better}"])
             return
-        args = [self.fit(param, a, scope, f"{name}() bound for `{param.name}`") for a in expr.args]
+        role = "value" if name == "choice" else "bound"
+        args = [self.fit(param, a, scope, f"{name}() {role} for `{param.name}`") for a in expr.args]
         if INVALID in args or not self._distribution_args(name, expr, args):
             return
         sweep.distributions[param.name] = M.Distribution(name, tuple(args), expr)

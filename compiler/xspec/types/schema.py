@@ -29,6 +29,8 @@ class T:
     def plural(self) -> str:
         if self.name == "ref":
             return f"references to `{self.of[0]}` blocks"
+        if self.name in ("list", "map"):
+            return f"{self.name}s of {self.of[0].plural()}"
         return _PLURAL.get(self.name, str(self))
 
 

@@ -140,6 +140,10 @@ class Evaluator:
                 return e.hint
         return f"write a quantity without quotes, e.g. `{example}`"
 
+    def _ref(self, expr, t, scope, what):
+        # References arrive in value(); anything else here is the wrong kind of value.
+        return self.mismatch(expr, t, what, [f"write the name of a `{t.of[0]}` block, without quotes"])
+
     def _enum(self, expr, t, scope, what):
         if not isinstance(expr, ast.Str):
             return self.mismatch(expr, t, what)

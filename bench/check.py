@@ -1,0 +1,110 @@
+"""Speed of `xspec check`: cold start, one process, and a 1,000-spec folder.
+
+    python bench/check.py [--count 1000]
+
+Prints figures; asserts nothing. Run with bytecode caching on (the default for an
+installed package): PYTHONDONTWRITEBYTECODE is removed from the child environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "compiler"))
+
+from corpus import write_corpus  # noqa: E402
+
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV["PYTHONPATH"] = str(HERE.parent / "compiler")
+
+
+def median_seconds(argv: list[str], runs: int = 15) -> float:
+    subprocess.run(argv, env=ENV, capture_output=True)   # warm the page cache and .pyc files
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, env=ENV, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cold_start(folder: Path) -> None:
+    spec = write_corpus(folder / "one", count=1)[0]
+    xspec = median_seconds([sys.executable, "-m", "xspec", "check", "--no-cache", str(spec)]
+                           if _has_no_cache() else [sys.executable, "-m", "xspec", "check", str(spec)])
+    click = median_seconds([sys.executable, "-c", "import click"])
+    print(f"cold start: xspec check one spec {xspec * 1000:.0f} ms; "
+          f"python -c 'import click' {click * 1000:.0f} ms; ratio {xspec / click:.2f}x (target < 2x)")
+
+
+def _has_no_cache() -> bool:
+    out = subprocess.run([sys.executable, "-m", "xspec", "check", "--help"], env=ENV,
+                         capture_output=True, text=True).stdout
+    return "--no-cache" in out
+
+
+def one_process(paths: list[Path]) -> None:
+    from xspec import api
+
+    lines = sum(p.read_text().count("\n") for p in paths)
+    start = time.perf_counter()
+    for path in paths:
+        api.check(path)
+    elapsed = time.perf_counter() - start
+    print(f"one process: {len(paths)} specs, {lines} lines in {elapsed:.2f} s = "
+          f"{lines / elapsed:,.0f} lines/s (target >= 20,000)")
+
+
+def whole_folder(folder: Path, count: int) -> float:
+    argv = [sys.executable, "-m", "xspec", "check", str(folder)]
+    if _has_no_cache():
+        argv.insert(4, "--no-cache")
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    print(f"folder: `xspec check` on {count} specs in {elapsed:.2f} s (exit {done.returncode}, "
+          f"{os.cpu_count()} cores)")
+    return elapsed
+
+
+def jsonschema_baseline(folder: Path, count: int, ours: float) -> None:
+    tool = shutil.which("check-jsonschema")
+    if tool is None:
+        print("check-jsonschema not installed (pip install check-jsonschema): "
+              f"reference figure on this machine was 10.5 s for 1,000 files -> {10.5 / ours:.1f}x")
+        return
+    paths = write_corpus(folder / "yaml", count, yaml=True)
+    schema = folder / "schema.json"
+    schema.write_text('{"type": "object", "required": ["env", "experiment"]}')
+    start = time.perf_counter()
+    subprocess.run([tool, "--schemafile", str(schema), *map(str, paths)], capture_output=True)
+    theirs = time.perf_counter() - start
+    print(f"check-jsonschema on the same content as YAML: {theirs:.2f} s -> xspec is "
+          f"{theirs / ours:.1f}x faster (target >= 4x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=1000)
+    count = parser.parse_args().count
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        cold_start(folder)
+        paths = write_corpus(folder / "specs", count)
+        one_process(paths)
+        ours = whole_folder(folder / "specs", count)
+        jsonschema_baseline(folder, count, ours)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Tests of the canonical formatter (xspec.fmt)."""
