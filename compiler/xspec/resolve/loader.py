@@ -43,12 +43,11 @@ class Program:
 
 @lru_cache(maxsize=1)
 def stdlib_dir() -> Path:
-    try:
-        from importlib.resources import files
-
-        return Path(str(files("xspec.stdlib")))
-    except (ModuleNotFoundError, TypeError):
-        return Path(__file__).resolve().parents[3] / "stdlib"
+    """Where the bundled modules are: inside the installed package (a wheel puts
+    stdlib/ there as ``xspec/stdlib``), else at the top of a source checkout."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "stdlib"
+    return installed if (installed / "std").is_dir() else package.parents[1] / "stdlib"
 
 
 def project_root(path: Path) -> Path:
