@@ -119,7 +119,11 @@ class Loader:
         if alias in module.imports:
             self.bag.add("E114", imp.alias.span, alias)
             return
-        target = self._resolve_import(module, imp)
+        try:
+            target = self._resolve_import(module, imp)
+        except (OSError, ValueError) as e:   # a path the OS refuses: NUL bytes, too long
+            self.bag.add("E110", imp.path.span, imp.path.value, hints=[f"not a usable path: {e}"])
+            return
         if target is None:
             return
         key, is_stdlib = target

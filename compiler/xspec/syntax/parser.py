@@ -26,7 +26,7 @@ from xspec.syntax.transform import AstBuilder, ParseContext
 
 _TOP_LEVEL_START = re.compile(r"^[A-Za-z_]", re.M)
 _ITEM_NAME = re.compile(r"^(?:let|[A-Za-z_]\w*)\s+([A-Za-z_][\w-]*)")
-_XML_START = re.compile(r"\A\s*<(\?xml|[A-Za-z][\w.-]*:?description|x:)", re.I)
+_XML_START = re.compile(r"\A\s*<[?!A-Za-z]")   # an XML declaration, comment, DOCTYPE or element
 
 _FRIENDLY = {
     "NAME": "a name", "STRING": "a string", "INT": "an integer", "FLOAT": "a number",
