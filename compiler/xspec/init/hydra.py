@@ -1,0 +1,218 @@
+"""A Hydra config folder to one experiment that runs the Hydra app with overrides.
+
+- Each config group in the primary config's `defaults` becomes an `enum` param over
+  the group's option files, defaulting to the chosen one: `model: enum("resnet",
+  "vit") = "resnet"`, passed as `model=${model}`.
+- Every value of the composed config (defaults first, then the primary config,
+  Hydra's order when `_self_` is not listed first) becomes a typed param passed as
+  an override: `optimizer.lr` is `param optimizer_lr: float = 0.1`, passed as
+  `optimizer.lr=${optimizer_lr}`. Values that only other options of a group set
+  are not in the composed config and are not params.
+- The app is the `*.py` beside (or one folder below the parent of) the config folder
+  whose `@hydra.main` names it.
+
+Reported as not carried over: the `hydra:` settings and `hydra/` groups (xspec runs
+the jobs itself), interpolations (`${...}`), lists, `null`s, nested defaults and
+package (`@pkg`) directives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xspec.init import values, yamlpos
+from xspec.init.context import Context, Origin
+from xspec.init.draft import Draft, Experiment, Param, Ref, Template
+from xspec.init.yamlpos import Y
+
+_MAIN = re.compile(r"@hydra\.main\s*\((?P<args>[^)]*)\)", re.S)
+_ARG = re.compile(r"(config_path|config_name)\s*=\s*(['\"])(.*?)\2")
+GROUPS_COMMENT = (" The values under a config group (`{group}_*`) are those of its default option and "
+                  "are passed to every job: drop them from `run` before sweeping the group itself.")
+_PACKAGE_GLOBAL = re.compile(r"^#\s*@package\s+_global_\s*$", re.M)
+
+
+@dataclass
+class Composed:
+    """The composed config: (dotted key, node) in order, plus the overrides that pass them."""
+
+    experiment: Experiment
+    overrides: list = field(default_factory=list)
+    seen: set = field(default_factory=set)
+
+
+def load(path: Path, ctx: Context) -> Draft:
+    folder = path if path.is_dir() else path.parent
+    script, config_name = find_app(folder)
+    primary = _primary(path, folder, config_name, ctx)
+    if primary is None:
+        return Draft()
+    source = ctx.read(primary)
+    root = yamlpos.load(source, ctx) if source else None
+    if root is None or not root.is_map:
+        if root is not None:
+            ctx.error(root.origin, f"{source.path} must be a mapping")
+        return Draft()
+    name = values.name_for(script.stem) if script else "main"
+    composed = Composed(Experiment(name, origin=Origin(source, 1)))
+    _compose(root, folder, ctx, composed)
+    _run(composed, script, Origin(source, 1), ctx)
+    return Draft(experiments=[composed.experiment])
+
+
+def find_app(folder: Path) -> tuple[Path | None, str | None]:
+    """The script whose `@hydra.main(config_path=...)` is ``folder``, and its config_name."""
+    base = folder.resolve().parent
+    for script in sorted([*base.glob("*.py"), *base.glob("*/*.py")]):
+        try:
+            text = script.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for call in _MAIN.finditer(text):
+            args = {m.group(1): m.group(3) for m in _ARG.finditer(call.group("args"))}
+            if "config_path" in args and (script.parent / args["config_path"]).resolve() == folder.resolve():
+                return script, args.get("config_name")
+    return None, None
+
+
+def _primary(path: Path, folder: Path, config_name: str | None, ctx: Context) -> Path | None:
+    if path.is_file():
+        return path
+    for candidate in ([config_name] if config_name else []) + ["config"]:
+        if (folder / f"{candidate}.yaml").is_file():
+            return folder / f"{candidate}.yaml"
+    top = sorted(folder.glob("*.yaml"))
+    if len(top) == 1:
+        return top[0]
+    shown = ctx.relative(folder)
+    ctx.bag.add("INI001", Origin(_folder_source(folder, ctx), 1).span(), shown + "/", hints=[
+        "a Hydra config folder has config.yaml (or the config_name of its @hydra.main); "
+        "pass the primary config file itself with --from"])
+    return None
+
+
+def _folder_source(folder: Path, ctx: Context):
+    from xspec.source import SourceFile
+
+    return SourceFile(ctx.relative(folder) + "/", "")
+
+
+# ---- composing -----------------------------------------------------------------------
+
+def _compose(root: Y, folder: Path, ctx: Context, composed: Composed) -> None:
+    defaults = root.get("defaults")
+    entries = defaults.value if defaults is not None and defaults.is_list else []
+    self_first = bool(entries) and entries[0].is_scalar and entries[0].value == "_self_"
+    if self_first:
+        _values(root, "", ctx, composed, primary=True)
+    for entry in entries:
+        _default(entry, folder, ctx, composed)
+    if not self_first:
+        _values(root, "", ctx, composed, primary=True)
+
+
+def _default(entry: Y, folder: Path, ctx: Context, composed: Composed) -> None:
+    if entry.is_scalar and entry.value == "_self_":
+        return
+    if entry.is_scalar and isinstance(entry.value, str):      # `- base`: a config to merge in
+        _config_file(folder / f"{entry.value}.yaml", "", entry, ctx, composed)
+        return
+    if not entry.is_map or len(entry.value) != 1:
+        ctx.not_carried(entry.origin, "this defaults entry")
+        return
+    group, option = next(iter(entry.value.items()))
+    group = re.sub(r"^(override|optional)\s+", "", group)
+    if group == "hydra" or group.startswith("hydra/"):
+        ctx.not_carried(entry.origin, f"Hydra setting `{group}: {option.value}`",
+                        hints=["xspec launches, sweeps and logs the jobs itself"])
+    elif "@" in group or group.startswith("/") or not option.is_scalar or option.value is None:
+        ctx.not_carried(entry.origin, f"defaults entry `{group}: {option.raw or option.plain_value()}`",
+                        hints=["only `group: option` entries become params"])
+    else:
+        _group(group, str(option.value), entry, folder, ctx, composed)
+
+
+def _group(group: str, option: str, entry: Y, folder: Path, ctx: Context, composed: Composed) -> None:
+    """`model: resnet` -> an enum param over conf/model/*.yaml, and resnet's values."""
+    choices = sorted(p.stem for p in (folder / group).glob("*.yaml"))
+    if option not in choices:
+        ctx.error(entry.origin, f"config group `{group}` has no option `{option}` "
+                  f"(no {ctx.relative(folder / group / option)}.yaml)")
+        return
+    name = values.name_for(group)
+    composed.experiment.params.append(Param(name, "enum", option, tuple(choices), origin=entry.origin))
+    composed.overrides.append(Template((f"{group}=", Ref(name))))
+    package = group.replace("/", ".") + "."
+    _config_file(folder / group / f"{option}.yaml", package, entry, ctx, composed)
+
+
+def _config_file(path: Path, package: str, entry: Y, ctx: Context, composed: Composed) -> None:
+    source = ctx.read(path, entry.origin)
+    root = yamlpos.load(source, ctx) if source else None
+    if root is None:
+        return
+    if not root.is_map:
+        ctx.error(root.origin, f"{source.path} must be a mapping")
+        return
+    if _PACKAGE_GLOBAL.search(source.text):
+        package = ""
+    _values(root, package, ctx, composed)
+
+
+
+def _values(root: Y, package: str, ctx: Context, composed: Composed, primary=False,
+            top=True) -> None:
+    """Each value of one config file as a param and an override; later files win."""
+    for key, node in root.value.items():
+        if key == "hydra" and top and not package:
+            ctx.not_carried(node.key_origin, "the `hydra:` settings",
+                            hints=["xspec launches, sweeps and logs the jobs itself"])
+            continue
+        if key == "defaults" and top:
+            if not primary:
+                ctx.not_carried(node.key_origin, "`defaults` of a config other than the primary one")
+            continue
+        dotted = package + str(key)
+        if node.is_map and node.value:
+            _values(node, dotted + ".", ctx, composed, top=False)
+        else:
+            _value(dotted, node, ctx, composed)
+
+
+def _value(dotted: str, node: Y, ctx: Context, composed: Composed) -> None:
+    experiment, origin = composed.experiment, node.key_origin or node.origin
+    if isinstance(node.value, str) and "${" in node.value:
+        ctx.not_carried(origin, f"`{dotted}: {node.value}`: an interpolation, computed by Hydra")
+        return
+    if node.value == "???":
+        param = values.placeholder(values.name_for(dotted), "str", origin, ctx,
+                                   "Hydra marks it `???`, mandatory")
+    else:
+        param = values.param(dotted, node, ctx, f"`{dotted}`")
+    if param is None:
+        return
+    existing = experiment.param(param.name)
+    if existing is not None:            # a later config overrides the value
+        experiment.params[experiment.params.index(existing)] = param
+        return
+    experiment.params.append(param)
+    composed.overrides.append(Template((f"{dotted}=", Ref(param.name))))
+
+
+def _run(composed: Composed, script: Path | None, origin: Origin, ctx: Context) -> None:
+    experiment = composed.experiment
+    experiment.params_comment = values.RANGES_COMMENT.format("the Hydra config")
+    groups = [p.name for p in experiment.params if p.type == "enum"]
+    if groups:
+        experiment.params_comment += GROUPS_COMMENT.format(group=groups[0])
+    if script is None:
+        ctx.placeholder(origin, "no `@hydra.main` script names this config folder; the run is "
+                        "`python app.py`", hints=["change `app.py` to the Hydra app's script"])
+        experiment.run_comment = "TODO: the Hydra app's script; no @hydra.main names this folder"
+        script_name = "app.py"
+    else:
+        experiment.workdir = ctx.workdir(script.parent)
+        script_name = script.name
+    experiment.run = ["python", script_name, *composed.overrides]

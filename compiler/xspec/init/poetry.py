@@ -1,0 +1,128 @@
+"""Poetry's `[tool.poetry.dependencies]`, with its constraint syntax written in PEP 440.
+
+`1.2.3` is `==1.2.3`, `*` is any version, `^1.2.3` is `>=1.2.3,<2.0.0` (the first
+non-zero part may not change), `~1.2.3` is `>=1.2.3,<1.3.0`; PEP 440 operators stay.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xspec.init import pyversion
+from xspec.init.context import Context, Origin
+from xspec.init.draft import Env, Package
+
+_PLAIN = re.compile(r"^\d+(\.\d+)*(\.\*)?$")
+
+
+def read_poetry(poetry: dict, lines, ctx: Context, env: Env) -> None:
+    table = lines.table("tool.poetry.dependencies")
+    converted: list[str] = []
+    for name, value in (poetry.get("dependencies") or {}).items():
+        origin = lines.find(name, table)
+        if name == "python":
+            _python(value, origin, env)
+            continue
+        package = _package(name, value, origin, ctx)
+        if package is not None:
+            if isinstance(value, str) and package.spec != value:
+                converted.append(f"{name} `{value}` as `{package.spec or 'any version'}`")
+            env.packages.append(package)
+    if converted:
+        ctx.converted(table, "Poetry constraints written in PEP 440: " + ", ".join(converted))
+    _other_groups(poetry, lines, ctx)
+
+
+def _python(value, origin: Origin, env: Env) -> None:
+    spec = constraint(str(value)) or ""
+    version = pyversion.exact(spec)
+    env.python, env.python_constraint = (version, "") if version else (None, spec)
+    env.python_origin = origin
+
+
+def _package(name: str, value, origin: Origin, ctx: Context) -> Package | None:
+    if isinstance(value, str):
+        return _versioned(name, value, origin, ctx)
+    if isinstance(value, dict):
+        return _detailed(name, value, origin, ctx)
+    ctx.not_carried(origin, f"`{name}` with several constraints", hints=[
+        "write the one that applies to the env's Linux and Python by hand"])
+    return None
+
+
+def _versioned(name: str, text: str, origin: Origin, ctx: Context) -> Package | None:
+    spec = constraint(text)
+    if spec is None:
+        ctx.not_carried(origin, f"`{name} = \"{text}\"`: no PEP 440 form",
+                        hints=["write the range with >=, <, == by hand"])
+        return None
+    return Package(name, spec, origin)
+
+
+def _detailed(name: str, value: dict, origin: Origin, ctx: Context) -> Package | None:
+    key = name + ("[" + ",".join(value["extras"]) + "]" if value.get("extras") else "")
+    if "git" in value:
+        ref = value.get("rev") or value.get("tag") or value.get("branch")
+        return Package(key, f"@ git+{value['git']}" + (f"@{ref}" if ref else ""), origin)
+    if "url" in value:
+        return Package(key, "@ " + value["url"], origin)
+    if "path" in value:
+        ctx.not_carried(origin, f"`{name}` from the local path `{value['path']}`")
+        return None
+    for extra in ("python", "platform", "source"):
+        if extra in value:
+            ctx.not_carried(origin, f"`{extra} = {value[extra]!r}` of `{name}`")
+    package = _versioned(key, str(value.get("version", "*")), origin, ctx)
+    if package is not None and value.get("markers"):
+        package.marker = value["markers"]
+    return package
+
+
+def constraint(text: str) -> str | None:
+    """A Poetry constraint in PEP 440, or None when it has no PEP 440 form (`||`)."""
+    text = text.strip()
+    if "||" in text or "|" in text:
+        return None
+    parts = [p.strip() for p in re.split(r",|\s+(?=[<>=!~^])", text) if p.strip()]
+    converted = [_one(p) for p in parts]
+    return None if None in converted else ",".join(c for c in converted if c)
+
+
+def _one(part: str) -> str | None:
+    if part == "*":
+        return ""
+    try:
+        if part.startswith("^"):
+            return _caret(part[1:].strip())
+        if part.startswith("~") and not part.startswith("~="):
+            return _tilde(part[1:].strip())
+    except ValueError:   # `^1.2.0a1`: no numeric bound to compute
+        return None
+    if _PLAIN.match(part):
+        return "==" + part
+    return part.replace(" ", "")
+
+
+def _caret(version: str) -> str:
+    numbers = [int(n) for n in version.split(".")]
+    first = next((i for i, n in enumerate(numbers) if n), len(numbers) - 1)
+    upper = numbers[:first] + [numbers[first] + 1]
+    upper += [0] * (len(numbers) - len(upper))
+    return f">={version},<{'.'.join(map(str, upper))}"
+
+
+def _tilde(version: str) -> str:
+    numbers = [int(n) for n in version.split(".")]
+    keep = 1 if len(numbers) > 1 else 0
+    upper = numbers[:keep] + [numbers[keep] + 1] + [0] * (len(numbers) - keep - 1)
+    return f">={version},<{'.'.join(map(str, upper))}"
+
+
+def _other_groups(poetry: dict, lines, ctx: Context) -> None:
+    groups = {f"group.{g}": t.get("dependencies", {}) for g, t in (poetry.get("group") or {}).items()}
+    if poetry.get("dev-dependencies"):
+        groups["dev-dependencies"] = poetry["dev-dependencies"]
+    for name, members in groups.items():
+        origin = lines.table(f"tool.poetry.{name}" + (".dependencies" if name.startswith("group.") else ""))
+        ctx.not_carried(origin, f"Poetry {name} ({', '.join(members)})", hints=[
+            "add the packages the experiment needs to the env's `packages`"])

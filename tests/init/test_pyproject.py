@@ -1,0 +1,74 @@
+"""pyproject.toml: [project] and Poetry dependencies, requires-python, the console script."""
+
+from __future__ import annotations
+
+from packaging.specifiers import SpecifierSet
+
+from tests.init.support import argv, errors, project, run_init
+
+
+def test_project_dependencies_python_and_script(tmp_path):
+    run = run_init(project(tmp_path, "pyproject"), "--from", "pyproject.toml")
+    assert run.code == 0, run.stdout + run.stderr
+    assert errors(run.result) == []
+    env = run.module.envs["tabular-bench"]
+    assert env.packages == {          # by hand from fixtures/init/pyproject/pyproject.toml
+        "scikit-learn": "==1.5.2",
+        "xgboost": ">=2.0,<3",
+        "lightgbm": "==4.5.0",
+        "openml[parquet]": "==0.14.2",
+        "numpy": "",
+        "typing-extensions": ">=4.8",   # its marker holds for the Pythons xspec supports
+    }
+    assert env.python in SpecifierSet(">=3.10")
+    experiment = run.module.experiments["tabbench"]
+    assert argv(experiment) == ["python", "-c", "import sys; from tabular_bench.cli import main; "
+                                                "sys.exit(main())"]
+
+
+def test_groups_and_other_scripts_are_reported(tmp_path):
+    run = run_init(project(tmp_path, "pyproject"), "--from", "pyproject.toml")
+    assert run.notes("INI100") == {
+        ("pyproject.toml", 16),   # typing-extensions' marker
+        ("pyproject.toml", 20),   # optional group gpu
+        ("pyproject.toml", 21),   # optional group dev
+        ("pyproject.toml", 25),   # the second console script
+    }
+
+
+def test_poetry_constraints_are_written_in_pep440(tmp_path):
+    run = run_init(project(tmp_path, "poetry"), "--from", "pyproject.toml")
+    assert run.code == 0, run.stdout + run.stderr
+    env = run.module.envs["speech-asr"]
+    assert env.packages == {
+        "torch": "==2.3.1",
+        "torchaudio": ">=2.3.0,<3.0.0",
+        "librosa": ">=0.10.2,<0.11.0",
+        "jiwer": "",
+        "transformers[torch]": "==4.44.2",
+        "ctcdecode": "@ git+https://github.com/parlance/ctcdecode.git@431408f22d93ef5ebc4422995111bbb081b971a9",
+    }
+    assert env.python in SpecifierSet(">=3.11.9,<3.12.0")     # `~3.11.9`
+    assert run.notes("INI100") == {
+        ("pyproject.toml", 15),   # kenlm from a local path
+        ("pyproject.toml", 16),   # `>=0.12 || <0.11`
+        ("pyproject.toml", 18),   # the dev group
+    }
+    assert argv(run.module.experiments["asr-train"])[:2] == ["python", "-c"]
+
+
+def test_invalid_toml_is_an_error_with_its_line(tmp_path):
+    root = project(tmp_path)
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["numpy==1.26.4",\n'
+                                         '  "scipy" "pandas"]\n')
+    run = run_init(root, "--from", "pyproject.toml")
+    assert run.code == 1
+    assert "pyproject.toml:4:11: INI003 pyproject.toml is not valid TOML" in run.stdout
+
+
+def test_a_pyproject_without_dependencies_tables_is_an_error(tmp_path):
+    root = project(tmp_path)
+    (root / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
+    run = run_init(root, "--from", "pyproject.toml")
+    assert run.code == 1
+    assert "INI004 pyproject.toml has no [project] or [tool.poetry] table" in run.stdout
