@@ -93,22 +93,24 @@ class Outcome:
 PARALLEL_THRESHOLD = 64
 
 
-def check_many(paths: list[Path], jobs: int = 0) -> Outcome:
+def check_many(paths: list[Path], jobs: int = 0, chunk=None) -> Outcome:
     """Check many specs, on all cores when there are enough files to pay for it.
 
     Each spec is its own program (a spec's imports are its own business), so
-    files are independent and can be split across processes.
+    files are independent and can be split across processes. ``chunk`` (a picklable
+    ``list[Path] -> Outcome``) replaces the per-file work, e.g. check + lint.
     """
     import os
 
+    chunk = chunk or _check_chunk
     workers = jobs or os.cpu_count() or 1
     if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        return _check_chunk(paths)
+        return chunk(paths)
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [paths[i::workers] for i in range(workers)]
     with ProcessPoolExecutor(workers) as pool:
-        results = list(pool.map(_check_chunk, chunks))
+        results = list(pool.map(chunk, chunks))
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key)
     return Outcome(diagnostics, {k: v for r in results for k, v in r.sources.items()})
 

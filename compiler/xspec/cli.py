@@ -16,8 +16,14 @@ import click
 from xspec import __version__
 
 COMMANDS = {
-    "check": ("xspec.commands.check", "Parse, resolve and type-check specs."),
+    "check": ("xspec.commands.check", "Check and lint specs: errors, reproducibility, pinning, secrets."),
     "fmt": ("xspec.commands.fmt", "Rewrite specs in the canonical layout."),
+    "init": ("xspec.commands.init", "Write a spec from requirements, MLproject, DVC, Hydra, sbatch..."),
+    "lsp": ("xspec.commands.lsp", "Start the language server for editors (LSP over stdio)."),
+    "lock": ("xspec.commands.lock", "Pin every package, image, nixpkgs commit and data file."),
+    "status": ("xspec.commands.status", "Report drift between spec, lock, data and installed packages."),
+    "rule": ("xspec.commands.rule", "Explain a lint rule, or list them all (--all)."),
+    "build": ("xspec.commands.build", "Compile a spec to IR, Slurm, Kubernetes, Docker, Apptainer, Nix."),
 }
 
 

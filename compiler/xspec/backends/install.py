@@ -1,0 +1,92 @@
+"""What an image or shell installs: base image, apt packages, Python requirements.
+
+Docker, Apptainer and Nix share these rules. Without the lock they refuse (BLD004),
+unless ``--allow-unlocked``: then they install from the spec's own pins, without
+hashes, and say so in their header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xspec.backends.common import BackendError, Options, header_lines
+from xspec.backends.runner import Platform
+
+RUNNER_FILE = "xspec-job.sh"
+REQUIREMENTS_FILE = "requirements.lock"
+# 1980-01-01: the earliest time a zip archive (a wheel) can hold; 0 breaks zipfile.
+SOURCE_DATE_EPOCH = 315532800
+_APT = re.compile(r"^[a-z0-9][a-z0-9+.-]*(:[a-z0-9]+)?(=[A-Za-z0-9.+~:-]+)?$")
+
+
+@dataclass
+class InstallPlan:
+    image: str | None
+    apt: list[str]
+    requirements: str | None           # the requirements file, None when there are no packages
+    hashed: bool
+    python: str | None
+    notes: list[str] = field(default_factory=list)   # UNLOCKED warnings for the header
+
+    def header(self, ir: dict, experiment: dict) -> list[str]:
+        return header_lines(ir, experiment) + self.notes
+
+
+def install_plan(experiment: dict, options: Options, need_image: bool = True) -> InstallPlan:
+    env = experiment["env"]
+    notes: list[str] = []
+    image = _base_image(env, options, notes) if need_image else None
+    requirements = None
+    if env["packages"]:
+        if not env["locked"]:
+            _unlocked(options, f"env `{env['name']}` has packages but no entry in xspec.lock", notes,
+                      "packages are installed from the spec's pins, WITHOUT hashes")
+        requirements = env["requirements"]
+    return InstallPlan(image, [_apt(name) for name in env["system"]], requirements,
+                       env["locked"], env["python"], notes)
+
+
+def _base_image(env: dict, options: Options, notes: list[str]) -> str:
+    image = env["image"]
+    if image is None:
+        raise BackendError("BLD005", f"env `{env['name']}` has no image and no python version "
+                           "to start one from", ("give the env `image = \"...@sha256:...\"`",))
+    if image["pinned"]:
+        return image["pinned"]
+    from xspec.backends.k8s import unpinned_image
+
+    _unlocked(options, unpinned_image(env), notes, f"the base image {image['ref']} is NOT pinned by digest")
+    return image["ref"]
+
+
+def _unlocked(options: Options, problem: str, notes: list[str], note: str) -> None:
+    if not options.allow_unlocked:
+        raise BackendError("BLD004", problem, (
+            "give the env `image = \"...@sha256:...\"` or run `xspec lock` to pin it; or pass "
+            "--allow-unlocked to build from the spec's pins without hashes",))
+    notes.append(f"UNLOCKED (--allow-unlocked): {note}.")
+
+
+def _apt(name: str) -> str:
+    if not _APT.match(name):
+        raise BackendError("BLD006", f"system package {name!r} is not an apt package name "
+                           "(`name` or `name=version`)")
+    return name
+
+
+def local_platform(name: str, project: str) -> Platform:
+    """The runner inside an image or a Nix shell: the index is its first argument."""
+    return Platform(
+        name=name, index='"${1:-${XSPEC_JOB_INDEX:-}}"', project=project,
+        runs='"${XSPEC_RUNS_DIR:-$xspec_project/runs}"',
+        run_id='"${XSPEC_RUN_ID:-$(date -u +%Y%m%dT%H%M%SZ)-$$}"',
+        id_vars=("XSPEC_RUN_ID",))
+
+
+def python_check(version: str | None) -> str | None:
+    """A Python one-liner that fails when the interpreter is not the spec's version."""
+    if not version:
+        return None
+    return (f'import sys; v = sys.version.split()[0]; '
+            f'assert v == "{version}", "python " + v + ", the spec says {version}"')

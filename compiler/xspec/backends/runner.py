@@ -1,0 +1,363 @@
+"""The job runner: one bash script that runs job N of an experiment, on any target.
+
+Slurm embeds it in the sbatch script, Kubernetes mounts it from a ConfigMap, the
+Docker and Apptainer images carry it, the Nix app runs it. It
+
+1. picks the job from its index (a `case` table of the values that differ between
+   jobs, written at compile time: no lookups at run time);
+2. makes the job's own folder, ``runs/<experiment>/<run id>/<index>``, refusing to
+   reuse one, links the workdir's top-level entries into it (so `train.py`, config
+   folders and data resolve) except the first folder of each output, and starts there;
+3. sets the job's variables, checks its data, runs its argv (no shell in between);
+4. writes ``xspec-provenance.json`` beside the outputs and exits with the job's status.
+
+Every interpolated value is shell-quoted; everything else is fixed text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xspec.backends.common import json_text, sh
+from xspec.ir import model as IR
+
+PROVENANCE = "xspec-provenance.json"
+STRING_TYPES = ("str", "enum", "path")
+
+
+@dataclass(frozen=True)
+class Platform:
+    """Where the runner runs: how it finds its index, the project, and the job's ids."""
+
+    name: str
+    index: str                       # bash expression for the job index (may be empty)
+    project: str                     # bash expression for the project root
+    runs: str                        # bash expression for the runs folder
+    run_id: str                      # bash expression for this submission's id
+    id_vars: tuple[str, ...] = ()    # scheduler variables recorded in the provenance
+    launcher: tuple[str, ...] = ()   # shell words before the argv (apptainer exec ...)
+    container_env_prefix: str = ""   # also export each var under this prefix (APPTAINERENV_)
+    restart_var: str = ""            # a requeued job gets its own folder: <index>-restart<N>
+    preamble: tuple[str, ...] = field(default_factory=tuple)
+    epilogue: tuple[str, ...] = field(default_factory=tuple)   # after the record, before exit
+
+
+def runner_body(ir: dict, experiment: dict, platform: Platform) -> str:
+    """The runner's bash, without shebang or header (the caller adds those)."""
+    table = JobTable(experiment)
+    sections = [
+        "\n".join(platform.preamble), _locate(experiment, platform), table.select_function(),
+        _choose(experiment), _JSON_HELPER, _DATA_HELPER if experiment["data"] else "",
+        table.assignments(), _prepare(platform),
+        _provenance(ir, experiment, platform, table), _run(experiment, platform, table),
+    ]
+    return "\n".join(s.rstrip("\n") + "\n" for s in sections if s)
+
+
+# ---- the table: which values differ between jobs ----------------------------------------
+
+class JobTable:
+    """Placeholders whose text differs between jobs become `case` entries; the rest is inlined."""
+
+    def __init__(self, experiment: dict):
+        self.experiment = experiment
+        self.types = IR.param_types(experiment)
+        self.jobs = experiment["jobs"]
+        self.names: dict[str, str] = {}      # part key -> shell variable
+        self.static: dict[str, str] = {}     # part key -> text, the same in every job
+        self.parts = self._parts()           # part key -> part
+        for part in self.parts.values():
+            self._classify(part)
+
+    def _parts(self) -> dict[str, dict]:
+        e = self.experiment
+        templates = e["run"] + e["outputs"] + [e["workdir"]] + list(e["vars"].values())
+        seen = {}
+        for part in (p for t in templates for p in t if "text" not in p):
+            seen.setdefault(_key(part), part)
+        # The provenance record names every param, the seed and the replicate.
+        for name in [f"param:{p['name']}" for p in e["params"]] + ["builtin:seed", "builtin:replicate"]:
+            kind, value = name.split(":")
+            seen.setdefault(name, {kind: value})
+        return seen
+
+    def _classify(self, part: dict) -> None:
+        key = _key(part)
+        if part.get("builtin") == "job_index":
+            self.names[key] = "xspec_index"
+            return
+        texts = {IR.part_text(part, job, self.types) for job in self.jobs}
+        if len(texts) == 1:
+            self.static[key] = texts.pop()
+        else:
+            self.names[key] = _variable(part, set(self.names.values()))
+
+    def word(self, template: list[dict]) -> str:
+        """One shell word for a template: quoted text and "$variables"."""
+        pieces = []
+        for part in template:
+            key = "text" if "text" in part else _key(part)
+            if key in self.names:
+                pieces.append(f'"${{{self.names[key]}}}"')
+            else:
+                text = part["text"] if key == "text" else self.static[key]
+                pieces.append(sh(text) if text else "")
+        return "".join(pieces) or "''"
+
+    def value_word(self, key: str) -> str:
+        """The word for one builtin or param value (for the provenance record)."""
+        if key in self.names:
+            return f'"${{{self.names[key]}}}"'
+        return sh(self.static[key])
+
+    def select_function(self) -> str:
+        varying = [(k, v) for k, v in self.names.items() if v != "xspec_index"]
+        lines = ["# The jobs: index -> the values that differ between them (fixed at compile time).",
+                 "xspec_select() {", '  case "$1" in']
+        for job in self.jobs:
+            assigned = " ".join(f"{name}={sh(IR.part_text(self.parts[key], job, self.types))}"
+                                for key, name in varying)
+            lines.append(f"    {job['index']}) {assigned or ':'} ;;")
+        lines += ["    *) return 1 ;;", "  esac", "}"]
+        return "\n".join(lines)
+
+    def assignments(self) -> str:
+        e = self.experiment
+        lines = ["# What this job runs, where, and what it writes.",
+                 f"xspec_workdir=\"$xspec_project\"/{self.word(e['workdir'])}",
+                 "xspec_argv=(" + " ".join(self.word(a) for a in e["run"]) + ")",
+                 "xspec_outputs=(" + " ".join(self.word(o) for o in e["outputs"]) + ")"]
+        return "\n".join(lines)
+
+
+def _key(part: dict) -> str:
+    kind = "param" if "param" in part else "builtin"
+    return f"{kind}:{part[kind]}" + (":sh" if part.get("quote") == "sh" else "")
+
+
+def _variable(part: dict, taken: set[str]) -> str:
+    kind = "p" if "param" in part else "b"
+    base = f"{kind}{'q' if part.get('quote') else ''}_" + (part.get("param") or part["builtin"])
+    base = base.replace("-", "_")
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    return name
+
+
+# ---- the fixed parts ------------------------------------------------------------------------
+
+def _locate(experiment: dict, platform: Platform) -> str:
+    return "\n".join([
+        f"xspec_experiment={sh(experiment['name'])}",
+        f"xspec_job_count={experiment['job_count']}",
+        f"xspec_index={platform.index}",
+        f"xspec_project={platform.project}",
+        f"xspec_runs={platform.runs}",
+        f"xspec_run_id={platform.run_id}",
+    ])
+
+
+def _choose(experiment: dict) -> str:
+    return "\n".join([
+        '# With a single job, the index may be left out.',
+        'if [ -z "$xspec_index" ] && [ "$xspec_job_count" = 1 ]; then xspec_index=0; fi',
+        'if ! [[ $xspec_index =~ ^[0-9]+$ ]] || ! xspec_select "$xspec_index"; then',
+        '  echo "xspec: no job \'$xspec_index\' in $xspec_experiment (jobs 0-$((xspec_job_count - 1)))" >&2',
+        "  exit 64",
+        "fi",
+    ])
+
+
+_JSON_HELPER = r'''# A JSON string for $1: quotes, backslashes and control characters escaped.
+xspec_json() {
+  local s=$1 out='' c i
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  s=${s//$'\n'/\\n}
+  s=${s//$'\r'/\\r}
+  s=${s//$'\t'/\\t}
+  if [[ $s == *[[:cntrl:]]* ]]; then
+    for ((i = 0; i < ${#s}; i++)); do
+      c=${s:i:1}
+      if [[ $c == [[:cntrl:]] ]]; then printf -v c '\\u%04x' "'$c"; fi
+      out+=$c
+    done
+    s=$out
+  fi
+  printf '"%s"' "$s"
+}'''
+
+_DATA_HELPER = r'''# Fail early when a data file is there but has the wrong size; warn when it is missing.
+xspec_check_data() {
+  local size
+  if [ ! -e "$2" ]; then
+    echo "xspec: warning: data $1 is not at $2" >&2
+    return 0
+  fi
+  size=$(stat -L -c %s -- "$2")
+  if [ -n "$3" ] && [ -f "$2" ] && [ "$size" != "$3" ]; then
+    echo "xspec: data $1 at $2 has $size bytes, the spec says $3" >&2
+    return 1
+  fi
+}'''
+
+
+def _prepare(platform: Platform) -> str:
+    folder = f'xspec_job_dir="$xspec_runs/$xspec_experiment/$xspec_run_id/$xspec_index"'
+    restart = [f'if [ "${{{platform.restart_var}:-0}}" != 0 ]; then '
+               f'xspec_job_dir+="-restart${platform.restart_var}"; fi'] if platform.restart_var else []
+    return "\n".join([folder, *restart, _PREPARE])
+
+
+_PREPARE = r'''mkdir -p -- "${xspec_job_dir%/*}"
+if ! mkdir -- "$xspec_job_dir"; then
+  echo "xspec: $xspec_job_dir exists; an earlier run's outputs are never overwritten" >&2
+  exit 73
+fi
+# The job starts in its own folder; the workdir's entries are linked in, so relative
+# paths in argv (scripts, configs, data) resolve while outputs land in this folder.
+shopt -s nullglob
+for xspec_entry in "$xspec_workdir"/*; do
+  case ${xspec_entry##*/} in slurm-*.out) continue ;; esac
+  if [ "$xspec_entry" -ef "$xspec_runs" ]; then continue; fi
+  ln -s -- "$xspec_entry" "$xspec_job_dir/${xspec_entry##*/}"
+done
+shopt -u nullglob
+for xspec_output in "${xspec_outputs[@]}"; do
+  xspec_top=$xspec_job_dir/${xspec_output%%/*}
+  if [ -L "$xspec_top" ]; then rm -- "$xspec_top"; fi
+done
+cd -- "$xspec_job_dir"'''
+
+
+def _provenance(ir: dict, experiment: dict, platform: Platform, table: JobTable) -> str:
+    static = {"xspec_provenance": 1, "experiment": experiment["name"],
+              "xspec_version": ir["xspec_version"]}
+    spec = {"path": ir["spec"]["path"], "digest": ir["spec"]["digest"],
+            "lock_digest": ir["lock"]["digest"] if ir["lock"] else None}
+    return "\n".join([
+        "# The provenance record: what ran, from which spec and lock, where, and what it wrote.",
+        "xspec_provenance() {",
+        "  local status=$1 finished sep='' item sum",
+        "  finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+        "  {",
+        f"    printf '%s\\n' {sh('{' + json_text(static)[1:-1] + ',')}",
+        f"    printf '  \"spec\": %s,\\n' {sh(json_text(spec))}",
+        "    printf '  \"git\": {\"commit\": %s, \"dirty\": %s},\\n' \"$xspec_git_commit\" \"$xspec_git_dirty\"",
+        "    printf '  \"host\": %s,\\n' \"$(xspec_json \"${HOSTNAME:-$(uname -n)}\")\"",
+        f"    printf '  \"scheduler\": {{\"name\": \"{platform.name}\", \"ids\": {{'",
+        *_id_lines(platform),
+        "    printf '}},\\n'",
+        "    printf '  \"job\": {\"index\": %s, \"replicate\": %s, \"seed\": %s},\\n' "
+        f"\"$xspec_index\" {table.value_word('builtin:replicate')} {table.value_word('builtin:seed')}",
+        f"    printf '  \"params\": %s,\\n' {_params_json(experiment, table)}",
+        "    printf '  \"argv\": ['",
+        '    for item in "${xspec_argv[@]}"; do printf \'%s%s\' "$sep" "$(xspec_json "$item")"; sep=\', \'; done',
+        "    printf '],\\n'",
+        "    printf '  \"started\": \"%s\", \"finished\": \"%s\", \"exit_code\": %s,\\n' "
+        '"$xspec_started" "$finished" "$status"',
+        "    printf '  \"outputs\": {'",
+        "    sep=''",
+        '    for item in "${xspec_outputs[@]}"; do',
+        "      sum=null",
+        '      if [ -f "$item" ]; then read -r sum _ < <(sha256sum < "$item"); sum="\\"sha256:$sum\\""; fi',
+        '      printf \'%s%s: %s\' "$sep" "$(xspec_json "$item")" "$sum"',
+        "      sep=', '",
+        "    done",
+        "    printf '}\\n}\\n'",
+        f"  }} > {PROVENANCE}.tmp",
+        f"  mv -f -- {PROVENANCE}.tmp {PROVENANCE}",
+        "}",
+    ])
+
+
+def _id_lines(platform: Platform) -> list[str]:
+    lines = []
+    for i, var in enumerate(platform.id_vars):
+        comma = ", " if i else ""
+        lines.append(f"    printf '{comma}\"{var}\": %s' \"$(xspec_json \"${{{var}:-}}\")\"")
+    return lines
+
+
+def _params_json(experiment: dict, table: JobTable) -> str:
+    """A shell word that expands to the job's params as a JSON object."""
+    pieces, text = [], "{"
+    for i, param in enumerate(experiment["params"]):
+        text += (", " if i else "") + json_text(param["name"]) + ": "
+        variable = table.names.get(f"param:{param['name']}")
+        if variable is None:
+            text += json_text(experiment["jobs"][0]["params"][param["name"]])
+            continue
+        pieces.append(sh(text))
+        text = ""
+        pieces.append(f'"$(xspec_json "${variable}")"' if param["type"] in STRING_TYPES
+                      else f'"${variable}"')
+    return "".join(pieces) + sh(text + "}")
+
+
+def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
+    table_env = _env_lines(experiment, platform, table)
+    launcher = " ".join(platform.launcher)
+    return "\n".join([
+        "# The job's environment: exactly these variables, set here.",
+        *table_env,
+        "# A missing secret (78) or data file of the wrong size (65) fails the job, on the record.",
+        'xspec_failure=""',
+        *_secret_lines(experiment, platform),
+        *_data_lines(experiment),
+        "xspec_git_commit=null",
+        "xspec_git_dirty=null",
+        'if command -v git >/dev/null 2>&1 && xspec_commit=$(git -C "$xspec_project" rev-parse HEAD 2>/dev/null); then',
+        '  xspec_git_commit="\\"$xspec_commit\\""',
+        '  xspec_git_dirty=false',
+        '  if [ -n "$(git -C "$xspec_project" status --porcelain --untracked-files=no 2>/dev/null)" ]; then',
+        "    xspec_git_dirty=true",
+        "  fi",
+        "fi",
+        "xspec_started=$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+        "xspec_status=0",
+        "trap 'echo \"xspec: job interrupted\" >&2' TERM INT",
+        'if [ -z "$xspec_failure" ]; then',
+        f'  {launcher + " " if launcher else ""}"${{xspec_argv[@]}}" || xspec_status=$?',
+        "else",
+        '  xspec_status=$xspec_failure',
+        "fi",
+        'xspec_provenance "$xspec_status"',
+        *platform.epilogue,
+        'exit "$xspec_status"',
+    ])
+
+
+def _env_lines(experiment: dict, platform: Platform, table: JobTable) -> list[str]:
+    lines = []
+    for name, template in experiment["vars"].items():
+        lines.append(f"export {name}={table.word(template)}")
+        if platform.container_env_prefix:
+            lines.append(f'export {platform.container_env_prefix}{name}="${name}"')
+    return lines
+
+
+def _secret_lines(experiment: dict, platform: Platform) -> list[str]:
+    sources = {s["name"]: s for s in experiment["secrets"]}
+    lines = []
+    for name, secret in experiment["secret_vars"].items():
+        source = sources[secret]
+        variable = source["variable"] if source["source"] == "env" and platform.name != "k8s" else name
+        where = f"from {variable}" if source["source"] == "env" else \
+            f"Kubernetes Secret {source['secret']}/{source['key']}"
+        message = sh(f"xspec: secret {secret} is not set ({where})")
+        lines += [f'if [ -z "${{{variable}+set}}" ]; then echo {message} >&2; xspec_failure=78; fi',
+                  f'export {name}="${{{variable}:-}}"']
+        if platform.container_env_prefix:
+            lines.append(f'export {platform.container_env_prefix}{name}="${name}"')
+    return lines
+
+
+def _data_lines(experiment: dict) -> list[str]:
+    lines = []
+    for data in experiment["data"]:
+        size = "" if data["size"] is None else str(data["size"])
+        lines.append(f"xspec_check_data {sh(data['name'])} {sh(data['job_path'])} {sh(size)} "
+                     "|| xspec_failure=65")
+    return lines

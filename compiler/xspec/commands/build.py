@@ -1,0 +1,128 @@
+"""`xspec build SPEC --target T`: compile a spec (and its lock) into the files clusters run."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from xspec.backends import TARGETS
+
+DEFAULT_OUTPUT = "build"
+
+
+@click.command("build")
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--target", "-t", "targets", multiple=True, required=True,
+              type=click.Choice((*TARGETS, "all")), help="What to build; repeat it, or `all`.")
+@click.option("--output", "-o", "output", type=click.Path(file_okay=False, path_type=Path),
+              help="The build folder (default: build/ in the project root). Each target writes "
+                   "into its own subfolder.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file in the build folder "
+                                            "differs from what would be written.")
+@click.option("--locked", is_flag=True, help="Fail when the spec and xspec.lock disagree.")
+@click.option("--allow-unlocked", is_flag=True,
+              help="Without a lock, install from the spec's own pins, without hashes (and say so).")
+def command(spec: Path, targets: tuple[str, ...], output: Path | None, check: bool, locked: bool,
+            allow_unlocked: bool) -> int:
+    """Compile SPEC to IR, Slurm, Kubernetes, Docker, Apptainer, Nix or lock files."""
+    from xspec.backends.common import Options
+    from xspec.backends.pipeline import PipelineError, compile_spec
+    from xspec.resolve.loader import project_root
+
+    root = project_root(spec.resolve())
+    folder = (output or root / DEFAULT_OUTPUT).resolve()
+    options = Options(allow_unlocked=allow_unlocked, build_dir=Path(os.path.relpath(folder, root)).as_posix())
+    try:
+        compiled = compile_spec(spec, list(targets), options, locked=locked)
+    except PipelineError as e:
+        click.echo(f"error: {e}", err=True)
+        return 2
+    if compiled.failed or not compiled.files:
+        return _report_failure(compiled)
+    for note in compiled.skipped:
+        click.echo(f"skipped {note}", err=True)
+    if set(targets) == {"ir"} and output is None and not check:
+        sys.stdout.write(compiled.files[next(iter(compiled.files))])
+        return 0
+    return _check(folder, compiled.files) if check else _write(folder, compiled.files)
+
+
+def _report_failure(compiled) -> int:
+    from xspec.report.human import render
+
+    sources = _sources(compiled.diagnostics)
+    click.echo(render(compiled.diagnostics, sources), err=True, nl=False)
+    if not compiled.diagnostics:
+        click.echo("error: nothing to build: every target was skipped", err=True)
+        for note in compiled.skipped:
+            click.echo(f"skipped {note}", err=True)
+        return 2
+    click.echo("error: nothing was written", err=True)
+    return 1
+
+
+def _sources(diagnostics) -> dict:
+    from xspec.source import SourceFile
+
+    sources = {}
+    for path in {d.span.path for d in diagnostics}:
+        try:
+            sources[path] = SourceFile.read(path)
+        except (OSError, UnicodeDecodeError):
+            pass
+    return sources
+
+
+def _check(folder: Path, files: dict[str, str]) -> int:
+    stale = [name for name, text in sorted(files.items()) if _current(folder / name) != text.encode("utf-8")]
+    for name in stale:
+        state = "missing" if not (folder / name).exists() else "out of date"
+        click.echo(f"{state}: {_shown(folder / name)}", err=True)
+    if stale:
+        click.echo(f"{len(stale)} of {len(files)} files would change; run `xspec build` without --check",
+                   err=True)
+        return 1
+    click.echo(f"{len(files)} files up to date in {_shown(folder)}", err=True)
+    return 0
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _write(folder: Path, files: dict[str, str]) -> int:
+    written = 0
+    try:
+        for name, text in sorted(files.items()):
+            data = text.encode("utf-8")
+            if _current(folder / name) != data:
+                _write_atomically(folder / name, data)
+                written += 1
+    except OSError as e:
+        click.echo(f"error: cannot write {e.filename}: {e.strerror}", err=True)
+        return 2
+    click.echo(f"wrote {written} file{'s' * (written != 1)} ({len(files) - written} unchanged) "
+               f"in {_shown(folder)}", err=True)
+    return 0
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _shown(path: Path) -> str:
+    from xspec.resolve.loader import display_path
+
+    return display_path(path)

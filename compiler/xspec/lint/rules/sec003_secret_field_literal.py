@@ -1,0 +1,56 @@
+"""SEC003 secret-field-literal."""
+
+import re
+
+from xspec.diagnostics import Severity
+from xspec.lint.registry import rule
+from xspec.lint.secrets import NOT_SECRET_VALUES, is_secret_name, mask, providers
+from xspec.syntax import ast
+
+
+@rule(code="SEC003", name="secret-field-literal", category="security", severity=Severity.WARNING)
+def secret_field_literal(ctx):
+    """## What it does
+    Checks environment variables (`vars` of envs, profiles and experiments) and
+    `let` bindings whose name says they hold a secret (`WANDB_API_KEY`,
+    `DB_PASSWORD`, `let hf_token = ...`) for a literal string value. Values that
+    cannot be credentials (`""`, `"true"`, `"0"`, ...) are left alone, and
+    provider formats are reported by SEC001. Only the first 4 characters of the
+    value are shown.
+
+    ## Why is this bad?
+    Whatever the value is, a spec is the wrong place for it: specs are committed
+    and copied into compiled job files. If the value is a real credential it has
+    leaked; if it is a placeholder it will be replaced by a real one later, in
+    the same place.
+
+    ## Example
+    ```xspec
+    vars = { WANDB_API_KEY = "0123456789abcdef" }
+    ```
+
+    ## Use instead
+    ```xspec
+    secret wandb_api_key from env("WANDB_API_KEY")
+    ```
+
+    ## Fix safety
+    No fix: the value must be moved to a secret store.
+    """
+    for node in ctx.nodes:
+        if isinstance(node, ast.Field) and node.key.text == "vars" and isinstance(node.value, ast.MapExpr):
+            for entry in node.value.entries:
+                yield from _check(ctx, "variable", entry.key.text, entry.value)
+        elif isinstance(node, ast.Let):
+            yield from _check(ctx, "let", node.name.text, node.value)
+
+
+def _check(ctx, kind: str, name: str, value):
+    if not (isinstance(value, ast.Str) and value.is_plain and is_secret_name(name)):
+        return
+    text = value.value
+    if text.strip().lower() in NOT_SECRET_VALUES or any(providers(text)) \
+            or re.fullmatch(r"\$\{?[A-Za-z_]\w*\}?", text):
+        return
+    yield ctx.report("SEC003", value.span, kind, name, mask(text), hints=[
+        f"declare it as a secret: secret {name.lower()} from env(\"{name.upper()}\")"])

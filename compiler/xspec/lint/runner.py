@@ -1,0 +1,163 @@
+"""Check + lint for files: one file, many files in parallel, with the cache.
+
+``lint_file`` is what the CLI, the LSP server and the tests call for one spec;
+``lint_paths`` runs many through ``api.check_many``'s process pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from xspec.diagnostics import Diagnostic
+from xspec.lint.config import Overrides, Settings, settings_for
+from xspec.source import SourceFile
+
+
+@dataclass(frozen=True)
+class Options:
+    overrides: Overrides = Overrides()
+    use_cache: bool = True
+
+
+def lint_file(path: str | Path, settings: Settings | None = None, text: str | None = None,
+              depends: set | None = None) -> tuple[list[Diagnostic], object]:
+    """Every diagnostic for one spec (checker errors and lint findings), and the
+    ``api.Result`` they came from. ``text`` stands in for the file's content; files
+    the rules read are added to ``depends``."""
+    from xspec import api
+    from xspec.lint.engine import lint_result
+
+    path = Path(path)
+    settings = settings or settings_for(path)
+    result = api.check(path, text)
+    found = result.diagnostics + lint_result(result, settings, depends)
+    return sorted(found, key=lambda d: d.sort_key), result
+
+
+@dataclass
+class Outcome:
+    """Diagnostics of many files, with the sources needed to show them (as api.Outcome)."""
+
+    diagnostics: list[Diagnostic]
+    sources: dict[str, SourceFile]
+
+
+def lint_paths(paths: list[Path], options: Options = Options(), jobs: int = 0) -> Outcome:
+    """Check and lint many specs: cached results first, then the rest on all cores
+    through ``api.check_many``. Nothing heavier than the cache is imported when every
+    file is unchanged."""
+    diagnostics: list[Diagnostic] = []
+    sources: dict[str, SourceFile] = {}
+    misses = []
+    for path in paths:
+        hit = _cached(Path(path), options) if options.use_cache else None
+        if hit is None:
+            misses.append(path)
+        else:
+            diagnostics.extend(hit[0])
+            sources.update(hit[1])
+    if misses:
+        from xspec import api
+
+        fresh = api.check_many(misses, jobs, chunk=partial(lint_chunk, options=options))
+        diagnostics.extend(fresh.diagnostics)
+        sources.update(fresh.sources)
+    return Outcome(sorted(diagnostics, key=lambda d: d.sort_key), sources)
+
+
+def lint_chunk(paths: list[Path], options: Options) -> Outcome:
+    """Check, lint and (with the cache on) store each of ``paths``: a worker's share."""
+    diagnostics: list[Diagnostic] = []
+    sources: dict[str, SourceFile] = {}
+    for path in paths:
+        path = Path(path)
+        settings = settings_for(path, options.overrides)
+        cache_at = _cache_slot(path, settings) if options.use_cache else None
+        found, shown = _fresh(path, settings, cache_at)
+        diagnostics.extend(found)
+        sources.update(shown)
+    return Outcome(diagnostics, sources)
+
+
+def _cache_slot(path: Path, settings: Settings):
+    from xspec.lint.cache import Cache
+
+    data = _read(path)
+    if data is None:
+        return None
+    cache = Cache(_cache_root(path, settings))
+    return cache, cache.key(path, data, settings.fingerprint())
+
+
+def _cached(path: Path, options: Options):
+    """(diagnostics, sources) from the cache, or None."""
+    slot = _cache_slot(path, settings_for(path, options.overrides))
+    hit = slot[0].get(slot[1]) if slot is not None else None
+    if hit is None:
+        return None
+    return hit[0], _sources(hit[0], hit[1])
+
+
+def _fresh(path: Path, settings: Settings, cache_at) -> tuple[list[Diagnostic], dict]:
+    depends: set[Path] = set()
+    found, result = lint_file(path, settings, depends=depends)
+    modules = result.program.modules.values()
+    shown = {d.span.path for d in found}
+    sources = {m.source.path: m.source for m in modules if m.source.path in shown}
+    if cache_at is not None:
+        from xspec.lint.cache import file_hash
+        from xspec.lint.config import project_root
+
+        cache, key = cache_at
+        entry = path.resolve()
+        # The lock rules (PIN02x) read the project's lockfile.
+        depends |= {m.key for m in modules if m.key != entry}
+        depends.add(project_root(entry) / "xspec.lock")
+        cache.put(key, found, {str(p): file_hash(p) for p in sorted(depends)},
+                  {m.source.path: str(m.key) for m in modules})
+    return found, sources
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _sources(found: list[Diagnostic], files: dict[str, str]) -> dict[str, SourceFile]:
+    sources = {}
+    for shown in {d.span.path for d in found}:
+        real = files.get(shown)
+        if real is not None:
+            try:
+                sources[shown] = SourceFile.read(real, shown)
+            except (OSError, UnicodeDecodeError):
+                pass
+    return sources
+
+
+def _cache_root(path: Path, settings: Settings) -> Path:
+    if settings.path is not None:
+        return settings.root
+    from xspec.lint.config import project_root
+
+    return project_root(path.resolve())
+
+
+def expand_paths(paths) -> list[Path]:
+    """Files as given, folders searched recursively for ``*.xspec`` (hidden folders
+    skipped); sorted, no duplicates. The same as ``api.expand_paths``, kept here so that
+    a fully cached run never imports the parser."""
+    found: dict[Path, None] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for spec in sorted(path.rglob("*.xspec")):
+                if not any(part.startswith(".") for part in spec.relative_to(path).parts):
+                    found.setdefault(spec)
+        else:
+            found.setdefault(path)
+    return list(found)

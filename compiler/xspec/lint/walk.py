@@ -1,0 +1,147 @@
+"""Small queries over the AST and the checked model that many rules share."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from xspec.source import Span
+from xspec.syntax import ast
+from xspec.types import model as M
+
+# Free text: what these say is prose, not something a job runs with.
+PROSE_FIELDS = ("description",)
+
+
+_CHILDREN: dict[type, tuple[str, ...] | None] = {}
+
+
+def _child_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of an AST node type that can hold nodes; None for anything else."""
+    names = _CHILDREN.get(kind, ())
+    if names == ():
+        fields = getattr(kind, "__dataclass_fields__", None)
+        names = None if fields is None or kind is Span else tuple(n for n in fields if n != "span")
+        _CHILDREN[kind] = names
+    return names
+
+
+def walk(node: Any, prune=None) -> Iterator[Any]:
+    """Every AST node under ``node`` (itself included), depth first, in source order;
+    ``prune(node)`` true skips a node and everything under it."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        kind = type(current)
+        if kind is tuple:
+            stack.extend(reversed(current))
+            continue
+        names = _CHILDREN[kind] if kind in _CHILDREN else _child_names(kind)
+        if names is None or (prune is not None and prune(current)):
+            continue
+        yield current
+        for name in reversed(names):
+            child = getattr(current, name)
+            if child is not None and type(child) not in _LEAVES:
+                stack.append(child)
+
+
+_LEAVES = {str, int, float, bool}
+
+
+def _is_prose(node) -> bool:
+    return type(node) is ast.Field and node.key.text in PROSE_FIELDS
+
+
+def strings(tree: ast.Module) -> list[ast.Str]:
+    """String literals a job can see: prose fields, param docs and import paths left out."""
+    items = tuple(i for i in tree.items if type(i) is not ast.Import)
+    found, docs = [], set()
+    for node in walk(items, _is_prose):
+        kind = type(node)
+        if kind is ast.Param and node.doc is not None:
+            docs.add(id(node.doc))
+        elif kind is ast.Str and id(node) not in docs:
+            found.append(node)
+    return found
+
+
+def refs(tree: ast.Module) -> Iterator[ast.Ref]:
+    """Every reference in a module, including ``${...}`` inside strings."""
+    for node in walk(tree.items):
+        if isinstance(node, ast.Ref):
+            yield node
+        elif isinstance(node, ast.Str):
+            yield from (p for p in node.parts if isinstance(p, ast.Ref))
+
+
+# ---- the checked model ---------------------------------------------------------------
+
+def placeholders(value: Any) -> Iterator[M.Placeholder]:
+    """Placeholders inside a checked value: a Template, an argv list, a map, a list."""
+    if isinstance(value, M.Placeholder):
+        yield value
+    elif isinstance(value, M.Template):
+        yield from value.placeholders
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from placeholders(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from placeholders(item)
+
+
+def run_placeholders(exp: M.Experiment) -> set[M.Placeholder]:
+    return set(placeholders(exp.run))
+
+
+def job_placeholders(exp: M.Experiment) -> set[M.Placeholder]:
+    """What the job sees of params, builtins, data and secrets: run, outputs, vars, workdir."""
+    return set(placeholders([exp.run, exp.outputs, exp.vars, exp.workdir]))
+
+
+def uses(found: set[M.Placeholder], kind: str, name: str) -> bool:
+    return any(p.kind == kind and p.name == name for p in found)
+
+
+def effective_vars(exp: M.Experiment) -> dict[str, Any]:
+    """The job's environment variables: env's, then the profile's, then the experiment's."""
+    merged: dict[str, Any] = {}
+    for source in (exp.env, exp.determinism):
+        merged.update(getattr(source, "vars", None) or {})
+    merged.update(exp.vars or {})
+    return merged
+
+
+# ---- spans -------------------------------------------------------------------------------
+
+def field_span(block: ast.Block | None, name: str, whole: bool = False) -> Span | None:
+    """The span of a field's value (or of the whole ``key = value`` with ``whole``)."""
+    found = block.field(name) if block is not None else None
+    if found is None:
+        return None
+    return found.span if whole else found.value.span
+
+
+def name_span(block: ast.Block) -> Span:
+    return (block.name or block.kind).span
+
+
+def map_entry(block: ast.Block | None, field: str, key: str) -> ast.Field | None:
+    found = block.field(field) if block is not None else None
+    if found is None or not isinstance(found.value, ast.MapExpr):
+        return None
+    return next((e for e in found.value.entries if e.key.text == key), None)
+
+
+def list_items(block: ast.Block | None, field: str) -> tuple:
+    found = block.field(field) if block is not None else None
+    if found is None or not isinstance(found.value, ast.ListExpr):
+        return ()
+    return found.value.items
+
+
+def line_indent(text: str, offset: int) -> str:
+    """The leading whitespace of the line holding ``offset``."""
+    start = text.rfind("\n", 0, offset) + 1
+    line = text[start:offset]
+    return line[:len(line) - len(line.lstrip())]

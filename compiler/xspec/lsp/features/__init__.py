@@ -1,0 +1,1 @@
+"""One module per editor feature; each reads an ``Analysis`` and returns LSP types."""
