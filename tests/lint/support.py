@@ -26,6 +26,7 @@ def by_line(path: Path, code: str | None = None, **overrides) -> set[tuple[int, 
 def lint(text: str, tmp_path: Path, name: str = "t.xspec", **overrides) -> list[str]:
     """Codes reported for ``text`` (dedented) written to ``tmp_path/name``, in order."""
     path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     found, _ = lint_file(path, settings_for(path, Overrides(**overrides)))
     return [d.code for d in found]
@@ -33,5 +34,6 @@ def lint(text: str, tmp_path: Path, name: str = "t.xspec", **overrides) -> list[
 
 def diagnostics(text: str, tmp_path: Path, name: str = "t.xspec", **overrides):
     path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return lint_file(path, settings_for(path, Overrides(**overrides)))[0]

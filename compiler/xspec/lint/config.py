@@ -105,15 +105,17 @@ def settings_for(spec: Path, overrides: Overrides = Overrides()) -> Settings:
     return settings
 
 
-@lru_cache(maxsize=4096)
 def _nearest(folder: Path) -> Settings:
     for candidate in (folder, *folder.parents):
         for name in ("xspec.toml", "pyproject.toml"):
             path = candidate / name
-            if path.is_file():
-                found = _load_if_ours(path)
-                if found is not None:
-                    return found
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            found = _load_if_ours(path, info.st_mtime_ns, info.st_size)
+            if found is not None:
+                return found
     return Settings(root=project_root(folder / "_"))
 
 
@@ -131,7 +133,9 @@ def project_root(path: Path) -> Path:
     return start
 
 
-def _load_if_ours(path: Path) -> Settings | None:
+@lru_cache(maxsize=256)
+def _load_if_ours(path: Path, mtime_ns: int, size: int) -> Settings | None:
+    """Settings from a file, read again only when it changes (the LSP server lives long)."""
     table = _read_toml(path)
     if path.name == "pyproject.toml":
         table = table.get("tool", {}).get("xspec")
@@ -140,11 +144,16 @@ def _load_if_ours(path: Path) -> Settings | None:
     return _from_table(table, path)
 
 
-@lru_cache(maxsize=64)
 def load_file(path: Path) -> Settings:
     """Settings from one named file (``--config``): its [tool.xspec] or its top level."""
     if not path.is_file():
         raise ConfigError(f"{path}: no such configuration file")
+    info = path.stat()
+    return _load_named(path, info.st_mtime_ns, info.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_named(path: Path, mtime_ns: int, size: int) -> Settings:
     table = _read_toml(path)
     return _from_table(table.get("tool", {}).get("xspec", table), path)
 

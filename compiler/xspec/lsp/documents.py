@@ -62,13 +62,9 @@ class Analysis:
 
 def analyse(request: Request, encoding: str, check) -> Analysis:
     """Run ``check(path, text) -> (result, diagnostics)``; a core failure becomes ``error``."""
-    import time
-    w0, c0 = time.perf_counter(), time.thread_time()
     index = LineIndex(request.text, encoding)
     try:
         result, diagnostics = check(request.path, request.text)
-        with open("/tmp/lspw/trace.log", "a") as f:
-            print(f"wall {1000*(time.perf_counter()-w0):.1f} cpu {1000*(time.thread_time()-c0):.1f} len {len(request.text)}", file=f)
     except Exception:  # noqa: BLE001 - a core bug must not take the editor's server down
         log.exception("checking %s failed", request.uri)
         return Analysis(request, index, error=traceback.format_exc(limit=8))
