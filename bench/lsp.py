@@ -1,6 +1,6 @@
 """Language server figures: how soon diagnostics follow an edit, and how much memory it takes.
 
-    PYTHONPATH=compiler python3 bench/lsp.py [--edits 40] [--open 50] [--json]
+    PYTHONPATH=compiler python3 bench/lsp.py [--edits 40] [--open 49] [--json]
 
 Drives a real `xspec lsp` over stdio, as an editor does, and prints:
 - the median, 90th percentile and worst time from sending a change of a 1,000-line
@@ -64,7 +64,7 @@ def _experiment(i: int) -> list[str]:
         "  }",
         "",
         '  run = ["python", "train.py", "--lr", lr, "--batch-size", batch_size,',
-        f'         "--optimizer", optimizer, "--epochs", epochs, "--seed", seed,',
+        '         "--optimizer", optimizer, "--epochs", epochs, "--seed", seed,',
         f'         "--data", data{i % 7}.path, "--out", "results/${{job_index}}"]',
         '  outputs = ["results/${job_index}/metrics.json"]',
         "",

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from tests.lint.support import lint
-from xspec.lint.config import ConfigError, Overrides, load_file, project_root, settings_for
+from xspec.lint.config import ConfigError, load_file, project_root, settings_for
 from xspec.resolve import loader
 
 # One PIN008 (line 4), one COR004 and one DET007 (line 7), one COR001 (line 10).

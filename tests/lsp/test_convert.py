@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lsprotocol import types as lsp
 
-from xspec.diagnostics import Diagnostic, Edit, Fix, Severity
+from xspec.diagnostics import Diagnostic, Edit, Severity
 from xspec.lsp.convert import UTF8, UTF16, UTF32, LineIndex, diagnostic, text_edit
 from xspec.source import SourceFile
 

@@ -8,7 +8,6 @@ Over stdio, hostile documents go to the real server, which must keep answering.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -67,10 +66,10 @@ HOSTILE = {
     "interpolation": 'xspec 1\nlet a = "${"\nlet b = "${ . }"\nlet c = "\\q"\n',
 }
 
-pytestmark_server = pytest.mark.asyncio(loop_scope="module")
+server_test = pytest.mark.asyncio(loop_scope="module")
 
 
-@pytestmark_server
+@server_test
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 async def test_the_server_keeps_answering_hostile_documents(client, workspace, name):
     doc = Doc(client, workspace / "lsp" / f"hostile_{name}.xspec", HOSTILE[name])
@@ -92,7 +91,7 @@ async def test_the_server_keeps_answering_hostile_documents(client, workspace, n
     assert errors == []            # no "Error in server" shown to the user
 
 
-@pytestmark_server
+@server_test
 async def test_the_server_still_checks_after_the_hostile_documents(client, workspace):
     doc = Doc(client, workspace / "lsp" / "errors.xspec")
     found = await until(client, doc.uri, lambda ds: len(ds) == 3)

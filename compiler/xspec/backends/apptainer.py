@@ -9,9 +9,8 @@ The Slurm target runs each job's argv in this image when `container = "apptainer
 from __future__ import annotations
 
 from xspec.backends.common import BackendError, Options, comment_block, has_control, sh
-from xspec.backends.docker import runner_script
 from xspec.backends.install import (REQUIREMENTS_FILE, RUNNER_FILE, SOURCE_DATE_EPOCH, install_plan,
-                                    python_check)
+                                    python_check, runner_script)
 
 OPT = "/opt/xspec"
 

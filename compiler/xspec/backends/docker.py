@@ -1,7 +1,7 @@
 """Docker: a Dockerfile per experiment, with its build context (requirements, runner).
 
 Build:  docker build -t NAME build/docker/<experiment>
-Run:    docker run --rm -v "$PWD":/work NAME <job index>
+Run:    docker run --rm --user "$(id -u):$(id -g)" -v "$PWD":/work NAME <job index>
 The image holds the env (base image by digest, pinned apt packages, hash-checked
 Python packages) and the job runner as its ENTRYPOINT; the project is mounted at
 /work (or copied in by a Dockerfile that starts FROM this image).
@@ -13,8 +13,7 @@ import json
 
 from xspec.backends.common import Options, comment_block, dockerfile_string, sh
 from xspec.backends.install import (REQUIREMENTS_FILE, RUNNER_FILE, SOURCE_DATE_EPOCH, install_plan,
-                                    local_platform, python_check)
-from xspec.backends.runner import runner_body
+                                    python_check, runner_script)
 
 OPT = "/opt/xspec"
 UID = 1000
@@ -36,13 +35,6 @@ def context(ir: dict, experiment: dict, options: Options) -> dict[str, str]:
     return files
 
 
-def runner_script(ir: dict, experiment: dict, platform: str, project: str) -> str:
-    from xspec.backends.common import header_lines
-
-    return ("#!/bin/bash\n" + comment_block(header_lines(ir, experiment)) + "set -euo pipefail\n"
-            + runner_body(ir, experiment, local_platform(platform, project)))
-
-
 def dockerfile(ir: dict, experiment: dict, plan) -> str:
     lines = [f"FROM {plan.image}", _labels(ir, experiment), _env(experiment)]
     if plan.apt:
@@ -56,8 +48,8 @@ def dockerfile(ir: dict, experiment: dict, plan) -> str:
 
 def _usage(experiment: dict) -> list[str]:
     return ["", f"docker build -t {experiment['name'].lower()} <this folder>",
-            f"docker run --rm -v \"$PWD\":/work {experiment['name'].lower()} <job index 0-"
-            f"{experiment['job_count'] - 1}>"]
+            f"docker run --rm --user \"$(id -u):$(id -g)\" -v \"$PWD\":/work {experiment['name'].lower()} "
+            f"<job index 0-{experiment['job_count'] - 1}>   (from the project root)"]
 
 
 def _labels(ir: dict, experiment: dict) -> str:

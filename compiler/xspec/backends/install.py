@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from xspec.backends.common import BackendError, Options, header_lines
-from xspec.backends.runner import Platform
+from xspec.backends.common import BackendError, Options, comment_block, header_lines
+from xspec.backends.runner import Platform, runner_body
 
 RUNNER_FILE = "xspec-job.sh"
 REQUIREMENTS_FILE = "requirements.lock"
@@ -82,6 +82,12 @@ def local_platform(name: str, project: str) -> Platform:
         runs='"${XSPEC_RUNS_DIR:-$xspec_project/runs}"',
         run_id='"${XSPEC_RUN_ID:-$(date -u +%Y%m%dT%H%M%SZ)-$$}"',
         id_vars=("XSPEC_RUN_ID",))
+
+
+def runner_script(ir: dict, experiment: dict, platform: str, project: str) -> str:
+    """The runner as a file of its own (xspec-job.sh in an image or a flake)."""
+    return ("#!/bin/bash\n" + comment_block(header_lines(ir, experiment)) + "set -euo pipefail\n"
+            + runner_body(ir, experiment, local_platform(platform, project)))
 
 
 def python_check(version: str | None) -> str | None:

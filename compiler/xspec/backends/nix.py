@@ -17,8 +17,7 @@ import json
 import re
 
 from xspec.backends.common import BackendError, Options, comment_block, nix_list, nix_string
-from xspec.backends.docker import runner_script
-from xspec.backends.install import REQUIREMENTS_FILE, RUNNER_FILE, install_plan
+from xspec.backends.install import REQUIREMENTS_FILE, RUNNER_FILE, install_plan, runner_script
 
 VENV_FILE = "xspec-venv.sh"
 SYSTEMS = ("x86_64-linux", "aarch64-linux")

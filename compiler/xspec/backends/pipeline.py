@@ -49,6 +49,8 @@ def compile_spec(path: Path, targets: list[str], options: Options, locked: bool 
     ir = lower_program(result, lock, bag) if not bag.has_errors else None
     if bag.has_errors:
         return Compiled(diagnostics=bag.sorted())
+    if not ir["experiments"] and set(targets) != {"ir"}:
+        raise PipelineError(f"{path} defines no experiment: nothing to build")
     compiled = Compiled(ir=ir)
     _run_backends(compiled, result, ir, expand_targets(targets, ir, lock), options, bag)
     compiled.diagnostics = bag.sorted()
@@ -70,7 +72,7 @@ def _run_backends(compiled: Compiled, result, ir: dict, targets, options: Option
     spans = {e.name: (e.node.name or e.node.kind).span for e in result.experiments if e.node}
     for target, optional in targets:
         backend = importlib.import_module(f"xspec.backends.{MODULES[target]}")
-        for experiment in ir["experiments"] or [None]:
+        for experiment in ir["experiments"] or [None]:     # the ir target of a spec without any
             one = ir if experiment is None else {**ir, "experiments": [experiment]}
             try:
                 files = backend.build(one, options)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from xspec.backends.common import json_text, sh
+from xspec.backends.common import BackendError, json_text, sh
 from xspec.ir import model as IR
 
 PROVENANCE = "xspec-provenance.json"
@@ -204,7 +204,7 @@ xspec_check_data() {
 
 
 def _prepare(platform: Platform) -> str:
-    folder = f'xspec_job_dir="$xspec_runs/$xspec_experiment/$xspec_run_id/$xspec_index"'
+    folder = 'xspec_job_dir="$xspec_runs/$xspec_experiment/$xspec_run_id/$xspec_index"'
     restart = [f'if [ "${{{platform.restart_var}:-0}}" != 0 ]; then '
                f'xspec_job_dir+="-restart${platform.restart_var}"; fi'] if platform.restart_var else []
     return "\n".join([folder, *restart, _PREPARE])
@@ -297,29 +297,24 @@ def _params_json(experiment: dict, table: JobTable) -> str:
 
 
 def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
-    table_env = _env_lines(experiment, platform, table)
+    _check_program(experiment)
     launcher = " ".join(platform.launcher)
     return "\n".join([
-        "# The job's environment: exactly these variables, set here.",
-        *table_env,
+        "# The job's environment: exactly these variables, given to the program only (by `env`),",
+        "# so no value or name can change what this script does.",
+        "xspec_env=(",
+        *_env_items(experiment, platform, table),
+        ")",
         "# A missing secret (78) or data file of the wrong size (65) fails the job, on the record.",
         'xspec_failure=""',
         *_secret_lines(experiment, platform),
         *_data_lines(experiment),
-        "xspec_git_commit=null",
-        "xspec_git_dirty=null",
-        'if command -v git >/dev/null 2>&1 && xspec_commit=$(git -C "$xspec_project" rev-parse HEAD 2>/dev/null); then',
-        '  xspec_git_commit="\\"$xspec_commit\\""',
-        '  xspec_git_dirty=false',
-        '  if [ -n "$(git -C "$xspec_project" status --porcelain --untracked-files=no 2>/dev/null)" ]; then',
-        "    xspec_git_dirty=true",
-        "  fi",
-        "fi",
+        *_GIT,
         "xspec_started=$(date -u +%Y-%m-%dT%H:%M:%SZ)",
         "xspec_status=0",
         "trap 'echo \"xspec: job interrupted\" >&2' TERM INT",
         'if [ -z "$xspec_failure" ]; then',
-        f'  {launcher + " " if launcher else ""}"${{xspec_argv[@]}}" || xspec_status=$?',
+        f'  env -- "${{xspec_env[@]}}" {launcher + " " if launcher else ""}"${{xspec_argv[@]}}" || xspec_status=$?',
         "else",
         '  xspec_status=$xspec_failure',
         "fi",
@@ -329,13 +324,34 @@ def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
     ])
 
 
-def _env_lines(experiment: dict, platform: Platform, table: JobTable) -> list[str]:
-    lines = []
+_GIT = [
+    "xspec_git_commit=null",
+    "xspec_git_dirty=null",
+    'if command -v git >/dev/null 2>&1 && xspec_commit=$(git -C "$xspec_project" rev-parse HEAD 2>/dev/null); then',
+    '  xspec_git_commit="\\"$xspec_commit\\""',
+    '  xspec_git_dirty=false',
+    '  if [ -n "$(git -C "$xspec_project" status --porcelain --untracked-files=no 2>/dev/null)" ]; then',
+    "    xspec_git_dirty=true",
+    "  fi",
+    "fi",
+]
+
+
+def _check_program(experiment: dict) -> None:
+    """`env` would read a program named `a=b` as one more variable."""
+    for job in experiment["jobs"]:
+        if "=" in job["argv"][0]:
+            raise BackendError("BLD006", f"the program {job['argv'][0]!r} (job {job['index']}) "
+                               "contains `=`, which `env` would read as a variable")
+
+
+def _env_items(experiment: dict, platform: Platform, table: JobTable) -> list[str]:
+    items = []
     for name, template in experiment["vars"].items():
-        lines.append(f"export {name}={table.word(template)}")
+        items.append(f"  {name}={table.word(template)}")
         if platform.container_env_prefix:
-            lines.append(f'export {platform.container_env_prefix}{name}="${name}"')
-    return lines
+            items.append(f"  {platform.container_env_prefix}{name}={table.word(template)}")
+    return items
 
 
 def _secret_lines(experiment: dict, platform: Platform) -> list[str]:
@@ -347,10 +363,9 @@ def _secret_lines(experiment: dict, platform: Platform) -> list[str]:
         where = f"from {variable}" if source["source"] == "env" else \
             f"Kubernetes Secret {source['secret']}/{source['key']}"
         message = sh(f"xspec: secret {secret} is not set ({where})")
-        lines += [f'if [ -z "${{{variable}+set}}" ]; then echo {message} >&2; xspec_failure=78; fi',
-                  f'export {name}="${{{variable}:-}}"']
-        if platform.container_env_prefix:
-            lines.append(f'export {platform.container_env_prefix}{name}="${name}"')
+        lines.append(f'if [ -z "${{{variable}+set}}" ]; then echo {message} >&2; xspec_failure=78; fi')
+        for prefix in ("", platform.container_env_prefix) if platform.container_env_prefix else ("",):
+            lines.append(f'xspec_env+=("{prefix}{name}=${{{variable}:-}}")')
     return lines
 
 

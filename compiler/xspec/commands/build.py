@@ -53,13 +53,12 @@ def command(spec: Path, targets: tuple[str, ...], output: Path | None, check: bo
 def _report_failure(compiled) -> int:
     from xspec.report.human import render
 
-    sources = _sources(compiled.diagnostics)
-    click.echo(render(compiled.diagnostics, sources), err=True, nl=False)
     if not compiled.diagnostics:
-        click.echo("error: nothing to build: every target was skipped", err=True)
         for note in compiled.skipped:
             click.echo(f"skipped {note}", err=True)
+        click.echo("error: nothing to build: no target applies to this spec", err=True)
         return 2
+    click.echo(render(compiled.diagnostics, _sources(compiled.diagnostics)), err=True, nl=False)
     click.echo("error: nothing was written", err=True)
     return 1
 

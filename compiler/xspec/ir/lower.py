@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import posixpath
 import re
+import shlex
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -223,7 +224,7 @@ class _Templates:
             return {"text": piece}
         if piece.kind == "data":
             text = self.data_attribute(piece, field)
-            return {"text": text if quote is None else _sh_quote(text)}
+            return {"text": text if quote is None else shlex.quote(text)}
         if piece.kind == "secret":
             self.bag.add("BLD001", self.span(field), piece.name, f"`{field}`",
                          hints=["pass the secret through `vars`: vars = { NAME = " + piece.name + " }"])
@@ -232,9 +233,9 @@ class _Templates:
         return {key: piece.name, **({"quote": quote} if quote else {})}
 
     def data_attribute(self, piece: M.Placeholder, field: str) -> str:
+        """`d.path` is where the job finds the data; the others are the entry's fields."""
         entry = self.data[piece.name]
-        value = entry["job_path"] if piece.attr == "path" else entry.get(piece.attr) if piece.attr != "name" \
-            else entry["name"]
+        value = entry["job_path"] if piece.attr == "path" else entry.get(piece.attr)
         if value is None:
             self.bag.add("BLD002", self.span(field), piece.name, piece.attr)
             return ""
@@ -264,12 +265,6 @@ def _scalar_text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _sh_quote(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
 
 
 # ---- jobs ----------------------------------------------------------------------------

@@ -57,7 +57,8 @@ class Settings:
                      if _matches(relative, pattern) for code in codes)
 
     def severity_of(self, code: str, default: Severity) -> Severity:
-        best = max(((len(k), v) for k, v in self.severity if _selects(k, code)), default=None)
+        best = max(((len(_canonical(k)), v) for k, v in self.severity if _selects(k, code)),
+                   default=None)
         return SEVERITIES[best[1]] if best else default
 
     def fails(self, severity: Severity) -> bool:
@@ -74,7 +75,12 @@ class Settings:
             return None
 
     def fingerprint(self) -> str:
-        return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
+        """A digest of every setting, for the cache key (memoised: settings are frozen)."""
+        found = self.__dict__.get("_fingerprint")
+        if found is None:
+            found = hashlib.sha256(repr(self).encode()).hexdigest()[:16]
+            object.__setattr__(self, "_fingerprint", found)
+        return found
 
 
 @dataclass(frozen=True)

@@ -85,28 +85,34 @@ def fix_files(files, diagnostics, sources, settings, unsafe: bool, write: bool) 
 
 
 def _fix_one(path, shown: str, settings, unsafe: bool, write: bool, outcome: FixOutcome) -> None:
-    from xspec.lint.runner import lint_file
     from xspec.source import SourceFile
 
-    before = text = SourceFile.read(path, shown).text
+    before = SourceFile.read(path, shown).text
+    after, applied, first, found, result = _fix_text(path, shown, before, settings, unsafe)
+    outcome.diagnostics.extend(found)
+    outcome.sources.update({m.source.path: m.source for m in result.program.modules.values()})
+    if applied:
+        outcome.applied += applied
+        outcome.files += 1
+        outcome.diff += unified_diff(shown, _hidden(before, shown, first), _hidden(after, shown, found))
+        if write:
+            _write_atomically(path, after)
+
+
+def _fix_text(path, shown: str, text: str, settings, unsafe: bool):
+    """Fix, check again, repeat: (text, fixes applied, first and last diagnostics, result)."""
+    from xspec.lint.runner import lint_file
+
     applied, first = 0, None
     for _ in range(MAX_PASSES):
         found, result = lint_file(path, settings, text)
         first = first if first is not None else found
         text, count = apply(text, wanted(found, shown, unsafe))
         if count == 0:
-            break
+            return text, applied, first, found, result
         applied += count
-    else:
-        found, result = lint_file(path, settings, text)
-    outcome.diagnostics.extend(found)
-    outcome.sources.update({m.source.path: m.source for m in result.program.modules.values()})
-    if applied:
-        outcome.applied += applied
-        outcome.files += 1
-        outcome.diff += unified_diff(shown, _hidden(before, shown, first), _hidden(text, shown, found))
-        if write:
-            _write_atomically(path, text)
+    found, result = lint_file(path, settings, text)
+    return text, applied, first, found, result
 
 
 def _hidden(text: str, shown: str, found: list[Diagnostic]) -> str:

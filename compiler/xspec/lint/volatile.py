@@ -44,27 +44,34 @@ def matches(ctx, table: str) -> list[tuple[Span, str]]:
 
 
 def _search(ctx) -> dict[str, list]:
-    """One regex over the whole file; matches count inside clean job-visible literals."""
-    import bisect
-
+    """One regex over the whole file; a match counts inside a clean job-visible literal,
+    once per table and literal."""
     found: dict[str, list] = {name: [] for name in _TABLES}
     if not any(marker in ctx.text for marker in MARKERS):
         return found
-    literals = [s for s in ctx.strings if ctx.is_clean(s)]
-    starts = [s.span.start for s in literals]
     seen = set()
     for match in _ALL.finditer(ctx.text):
-        at = bisect.bisect_right(starts, match.start()) - 1
-        if at < 0 or match.end() > literals[at].span.end:
-            continue
-        literal = literals[at]
-        if (id(literal), match.lastgroup) in seen or \
-                _is_interpolation(literal.raw, match.start() - literal.span.start):
+        literal = _literal_at(ctx, match)
+        if literal is None or (id(literal), match.lastgroup) in seen:
             continue
         seen.add((id(literal), match.lastgroup))
         span = ctx.source.span_at(match.start(), match.end() - match.start())
         found[match.lastgroup].append((span, match.group(0)))
     return found
+
+
+def _literal_at(ctx, match):
+    """The clean string literal that holds all of ``match``, unless it is a ``${...}``."""
+    import bisect
+
+    literals = ctx.memo.get("clean strings")
+    if literals is None:
+        literals = ctx.memo["clean strings"] = [s for s in ctx.strings if ctx.is_clean(s)]
+    at = bisect.bisect_right([s.span.start for s in literals], match.start()) - 1
+    if at < 0 or match.end() > literals[at].span.end:
+        return None
+    literal = literals[at]
+    return None if _is_interpolation(literal.raw, match.start() - literal.span.start) else literal
 
 
 def _is_interpolation(raw: str, at: int) -> bool:

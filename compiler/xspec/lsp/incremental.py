@@ -22,7 +22,7 @@ from xspec.syntax import ast
 from xspec.syntax import parser as core
 
 _ITEM_START = re.compile(r"^[A-Za-z_]", re.M)   # the parser's own split for recovery
-CACHE_SIZE = 8192
+CACHE_SIZE = 1024   # pieces (top-level items); a few hundred per 50 open specs
 # (path, piece text) -> (line, offset, tree there, diagnostics of the piece alone)
 _cache: OrderedDict[tuple[str, str], tuple[int, int, ast.Module, list]] = OrderedDict()
 _PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}

@@ -13,6 +13,7 @@ import functools
 import gc
 import inspect
 import logging
+import sys
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -187,4 +188,8 @@ def main() -> None:
     # (the 100 ms+ outliers in bench/lsp.py). mypy raises its thresholds for the same reason.
     gc.set_threshold(20_000, 50, 100)
     gc.freeze()
+    # While a check holds the GIL, the threads that read the client's messages wait up to
+    # the switch interval for each read (5 ms by default, several per message), so a burst
+    # of keystrokes would queue up behind it; a shorter interval keeps intake prompt.
+    sys.setswitchinterval(0.0005)
     build().start_io()

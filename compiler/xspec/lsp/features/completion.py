@@ -18,13 +18,13 @@ from xspec.codes import CODES, LINT_CODES
 from xspec.lsp.convert import LineIndex
 from xspec.lsp.documents import Analysis
 from xspec.lsp.features.context import Context, context_at
-from xspec.lsp.features.navigation import module_symbols
+from xspec.lsp.features.names import module_symbols
 from xspec.resolve.loader import stdlib_dir
 from xspec.types import schema as S
 from xspec.types.units import DURATION_UNITS, SIZE_UNITS
 
 K = lsp.CompletionItemKind
-TRIGGERS = [".", '"', "/", "[", "{", "=", " ", ":"]
+TRIGGERS = [".", "\"", "/", "[", "{", "=", ":"]
 _PLACEHOLDER_FIELDS = ("run", "outputs", "vars", "workdir")
 _PARAM_TYPE = re.compile(r"param\s+[\w-]+\s*:\s*(\w+)\s*(?:\(([^)]*)\))?")
 _SUPPRESSION = re.compile(r"ignore\[(?:\s*[A-Z]+[0-9]*\s*,)*\s*([A-Z]*[0-9]*)$")
@@ -142,7 +142,7 @@ def _by_frame(context: Context, names: Names) -> list[Candidate]:
     if frame.kind == "map" and context.words[-1:] == ["="]:
         return _placeholders(names) if frame.field in _PLACEHOLDER_FIELDS else []
     if frame.kind == "call" and frame.words == ("choice",):
-        return _param_values(names, _sweep_key(context))
+        return _param_values(names, frame.field)      # `lr = choice(|` in a sweep
     return []
 
 
@@ -151,7 +151,7 @@ def _member(context: Context, names: Names) -> list[Candidate]:
     if not words:
         return _member_start(context, names)
     if words[0] == "param":
-        return _param_parts(words, names)
+        return _param_parts(words, context.statement_text())
     fixed = {("target",): _target_names, ("sweep",): _sweep_kinds, ("import", "*"): _as,
              ("secret", "*"): _from, ("secret", "*", "from"): _secret_sources}
     for shape, make in fixed.items():
@@ -163,14 +163,16 @@ def _member(context: Context, names: Names) -> list[Candidate]:
 
 
 def _member_start(context: Context, names: Names) -> list[Candidate]:
-    blocks = context.blocks()
-    if not blocks:
+    """A new member: the fields not set yet (or, in a sweep, the params not swept yet)."""
+    if not context.blocks():
         return _top_level(context)
-    schema = _schema(context)
-    if blocks[-1].words[:1] == ("sweep",):
-        return _sweep_members(context, names)
-    fields = [_field(f, schema) for f in _fields(context, schema)] if schema else []
-    return fields + (_children() if schema is S.EXPERIMENT else [])
+    if _in_sweep(context):
+        found = _sweep_members(context, names)
+    else:
+        schema = _schema(context)
+        found = [_field(f, schema) for f in _fields(context, schema)] if schema else []
+        found += _children() if schema is S.EXPERIMENT else []
+    return [c for c in found if c.label not in context.frame.keys]
 
 
 def _schema(context: Context) -> S.BlockSchema | None:
@@ -273,12 +275,12 @@ def _field(spec: S.FieldSpec, schema: S.BlockSchema) -> Candidate:
                      doc=f"**{schema.kind}.{spec.name}**: {spec.doc}")
 
 
-def _param_parts(words: list[str], names: Names) -> list[Candidate]:
+def _param_parts(words: list[str], statement: str) -> list[Candidate]:
     if len(words) == 3 and words[2] == ":":
         return [Candidate(t, K.TypeParameter, snippet=f'{t}("${{1}}")' if t == "enum" else None)
                 for t in S.PARAM_TYPES]
     if words[-1] == "=" and len(words) >= 4:
-        return _typed_values(" ".join(words))
+        return _typed_values(statement)
     return []
 
 
@@ -323,11 +325,6 @@ def _secret_sources() -> list[Candidate]:
 def _sweep_kind(context: Context) -> str | None:
     words = context.blocks()[-1].words
     return words[1] if len(words) > 1 else None
-
-
-def _sweep_key(context: Context) -> str | None:
-    """In `lr = choice(...)` inside a sweep: the swept param."""
-    return context.frame.field
 
 
 def _sweep_members(context: Context, names: Names) -> list[Candidate]:
@@ -405,7 +402,7 @@ def _in_string(context: Context, names: Names) -> list[Candidate]:
     if spec is not None and spec.type.name == "enum":
         return [Candidate(c, K.EnumMember) for c in spec.type.of]
     if words[:1] == ["param"] and words[-1:] == ["="]:
-        return [Candidate(c.label.strip('"'), c.kind) for c in _typed_values(" ".join(words))]
+        return [Candidate(c.label.strip('"'), c.kind) for c in _typed_values(context.statement_text())]
     return []
 
 

@@ -9,6 +9,7 @@ The same pass over the whole text lists the names declared in it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -55,6 +56,7 @@ class Frame:
     start: int = 0
     words: tuple[str, ...] = ()   # block: (kind, name); call: (function,)
     field: str | None = None   # the field whose value this bracket is part of
+    keys: set[str] = dataclasses.field(default_factory=set)   # fields set before the cursor
 
 
 @dataclass
@@ -84,6 +86,10 @@ class Context:
     @property
     def words(self) -> list[str]:
         return [t.value for t in self.statement]
+
+    def statement_text(self) -> str:
+        """The source of the current member up to the prefix, brackets included."""
+        return self.source[self.statement[0].start:self.prefix_start] if self.statement else ""
 
     def blocks(self) -> list[Frame]:
         return [f for f in self.frames if f.kind == "block"]
@@ -125,6 +131,8 @@ class _Scanner:
         else:
             self.statement.append(token)
             self._declare(token)
+            if token.value == "=" and len(self.statement) == 2:
+                frame.keys.add(self.statement[0].value)
 
     def _open(self, token: Token) -> None:
         self._declare(token)

@@ -10,7 +10,7 @@ from xspec.lsp.documents import Analysis
 from xspec.lsp.features import describe
 from xspec.lsp.features.diagnostics import docs_url, rule_docs
 from xspec.lsp.features.locate import enclosing_blocks, path_at
-from xspec.lsp.features.navigation import Occurrence, Resolver, occurrence_at
+from xspec.lsp.features.names import occurrence_at, occurrences
 from xspec.lsp.features.scope import field_spec, schema_of
 from xspec.syntax import ast
 from xspec.types import schema as S
@@ -51,14 +51,6 @@ def _code_in_comment(analysis: Analysis, position: lsp.Position):
             end = lsp.Position(position.line, analysis.index.character(position.line, match.end()))
             return text, lsp.Range(start, end)
     return None
-
-
-def occurrences(analysis: Analysis) -> list[Occurrence]:
-    """Every name in the document and what it names (computed once per analysis)."""
-    if "occurrences" not in analysis.memo:
-        resolver = Resolver(analysis.result.program)
-        analysis.memo["occurrences"] = resolver.occurrences(analysis.module)
-    return analysis.memo["occurrences"]
 
 
 def _symbol(analysis: Analysis, offset: int):

@@ -10,8 +10,7 @@ from lsprotocol import types as lsp
 from xspec import api
 from xspec.lsp.convert import LineIndex
 from xspec.lsp.documents import Analysis, path_to_uri
-from xspec.lsp.features.hover import occurrences
-from xspec.lsp.features.navigation import Occurrence, Resolver, Symbol, occurrence_at
+from xspec.lsp.features.names import Occurrence, Resolver, Symbol, occurrence_at, occurrences
 
 MAX_WORKSPACE_FILES = 2000
 _SKIP_DIRS = {"node_modules", "__pycache__", "venv", "build", "dist"}

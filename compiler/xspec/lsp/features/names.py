@@ -150,3 +150,11 @@ def occurrence_at(occurrences: list[Occurrence], offset: int) -> Occurrence | No
     """The occurrence under the cursor; a cursor right after a name still counts."""
     hits = [o for o in occurrences if o.span.start <= offset <= o.span.end]
     return min(hits, key=lambda o: o.span.end - o.span.start, default=None)
+
+
+def occurrences(analysis) -> list[Occurrence]:
+    """Every name in an analysed document and what it names (computed once per analysis)."""
+    if "occurrences" not in analysis.memo:
+        resolver = Resolver(analysis.result.program)
+        analysis.memo["occurrences"] = resolver.occurrences(analysis.module)
+    return analysis.memo["occurrences"]
