@@ -56,15 +56,19 @@ def _base_image(env: dict, options: Options, notes: list[str]) -> str:
         return image["pinned"]
     from xspec.backends.k8s import unpinned_image
 
-    _unlocked(options, unpinned_image(env), notes, f"the base image {image['ref']} is NOT pinned by digest")
+    # `xspec lock` pins tags the spec names; a default image must be named to be pinned.
+    fix = ("give the env `image = \"...@sha256:...\"`" if image["derived"]
+           else "run `xspec lock` to pin it, or write the digest in `image`")
+    _unlocked(options, unpinned_image(env), notes, f"the base image {image['ref']} is NOT pinned by digest",
+              fix)
     return image["ref"]
 
 
-def _unlocked(options: Options, problem: str, notes: list[str], note: str) -> None:
+def _unlocked(options: Options, problem: str, notes: list[str], note: str,
+              fix: str = "run `xspec lock`") -> None:
     if not options.allow_unlocked:
         raise BackendError("BLD004", problem, (
-            "give the env `image = \"...@sha256:...\"` or run `xspec lock` to pin it; or pass "
-            "--allow-unlocked to build from the spec's pins without hashes",))
+            f"{fix}; or pass --allow-unlocked to build from the spec's pins without hashes",))
     notes.append(f"UNLOCKED (--allow-unlocked): {note}.")
 
 
