@@ -303,3 +303,33 @@ BUILD = _table("build", [
      "`--locked`: the lockfile was made for a different spec; run `xspec lock`."),
 ])
 CODES.update(BUILD)
+
+
+# ---- xspec run, submit, verify, reproduce (xspec.run) ----------------------------------------
+# Findings about a run's folder: they have no source span, so they are printed as one line
+# each (`RUN001 output-changed  3/results/3/metrics.json: ...`), with the code and name here.
+RUN = _table("run", [
+    ("RUN001", "output-changed", E, "{}: recorded {}, now {}",
+     "A job's output no longer has the content its provenance record hashed."),
+    ("RUN002", "recorded-file-missing", E, "{}: recorded, but not on disk",
+     "A file the run's crate lists (an output, a record, a bundled spec) is gone."),
+    ("RUN003", "bundle-changed", E, "{}: recorded {}, now {}",
+     "A file of the run's bundle (spec, lock, runner, IR, manifest, log) was changed after the run."),
+    ("RUN004", "record-disagrees", E, "{}",
+     "A job's provenance record and the run's crate say different things."),
+    ("RUN005", "input-changed", E, "{}: recorded {}, now {}",
+     "An input (data or program file) in the project differs from what the run read."),
+    ("RUN006", "project-changed-since-run", W, "{}: the run used {}, the project now has {}",
+     "The project's spec or lock changed since the run: a rerun would not run the same jobs."),
+    ("RUN007", "job-failed", E, "job {} failed: {}",
+     "A job exited with a non-zero status (its record and log say why)."),
+    ("RUN008", "job-not-recorded", E, "job {} has no provenance record: {}",
+     "A job never wrote xspec-provenance.json: it did not start, or was killed."),
+    ("RUN009", "reproduction-differs", E, "job {}: {}: {}",
+     "A reproduced job's output differs from the recorded one."),
+    ("RUN010", "job-identity-differs", E, "job {}: {} differs: recorded {}, compiled {}",
+     "The bundle's spec and lock no longer compile to the job that ran (params, seed, argv, env)."),
+    ("RUN011", "input-not-checked", W, "{}: {}",
+     "An input could not be compared (the project is not where the run was launched)."),
+])
+CODES.update(RUN)

@@ -104,6 +104,16 @@ class JobTable:
                 pieces.append(sh(text) if text else "")
         return "".join(pieces) or "''"
 
+    def static_text(self, template: list[dict]) -> str | None:
+        """The template's text when it is the same in every job, else None."""
+        pieces = []
+        for part in template:
+            key = "text" if "text" in part else _key(part)
+            if key in self.names:
+                return None
+            pieces.append(part["text"] if key == "text" else self.static[key])
+        return "".join(pieces)
+
     def value_word(self, key: str) -> str:
         """The word for one builtin or param value (for the provenance record)."""
         if key in self.names:
@@ -255,6 +265,7 @@ def _provenance(ir: dict, experiment: dict, platform: Platform, table: JobTable)
         "    printf '  \"argv\": ['",
         '    for item in "${xspec_argv[@]}"; do printf \'%s%s\' "$sep" "$(xspec_json "$item")"; sep=\', \'; done',
         "    printf '],\\n'",
+        f"    printf '  \"env\": %s,\\n' {_env_json(experiment, table)}",
         "    printf '  \"started\": \"%s\", \"finished\": \"%s\", \"exit_code\": %s,\\n' "
         '"$xspec_started" "$finished" "$status"',
         "    printf '  \"outputs\": {'",
@@ -293,6 +304,21 @@ def _params_json(experiment: dict, table: JobTable) -> str:
         text = ""
         pieces.append(f'"$(xspec_json "${variable}")"' if param["type"] in STRING_TYPES
                       else f'"${variable}"')
+    return "".join(pieces) + sh(text + "}")
+
+
+def _env_json(experiment: dict, table: JobTable) -> str:
+    """A shell word that expands to the job's variables as a JSON object. Secrets are
+    not in ``vars`` (they are in ``secret_vars``), so no secret value is ever recorded."""
+    pieces, text = [], "{"
+    for i, (name, template) in enumerate(experiment["vars"].items()):
+        text += (", " if i else "") + json_text(name) + ": "
+        static = table.static_text(template)
+        if static is not None:
+            text += json_text(static)
+            continue
+        pieces += [sh(text), f'"$(xspec_json {table.word(template)})"']
+        text = ""
     return "".join(pieces) + sh(text + "}")
 
 

@@ -34,12 +34,8 @@ _KNOWN_KEYS = ("name", "channels", "dependencies", "variables", "prefix")
 
 
 def load(path: Path, ctx: Context) -> Draft:
-    source = ctx.read(path)
-    root = yamlpos.load(source, ctx) if source else None
+    root = yamlpos.load_mapping(path, ctx, "a mapping with `dependencies`")
     if root is None:
-        return Draft()
-    if not root.is_map:
-        ctx.error(root.origin, f"{source.path} must be a mapping with `dependencies`")
         return Draft()
     env = Env()
     name = root.get("name")

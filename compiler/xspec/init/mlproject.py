@@ -27,12 +27,8 @@ _KNOWN_KEYS = ("name", "entry_points", "python_env", "conda_env", "docker_env")
 
 
 def load(path: Path, ctx: Context) -> Draft:
-    source = ctx.read(path)
-    root = yamlpos.load(source, ctx) if source else None
+    root = yamlpos.load_mapping(path, ctx, "a mapping with `entry_points`")
     if root is None:
-        return Draft()
-    if not root.is_map:
-        ctx.error(root.origin, "an MLproject file is a mapping with `entry_points`")
         return Draft()
     for key, node in root.value.items():
         if key not in _KNOWN_KEYS:
@@ -159,12 +155,7 @@ def _env_file(node: Y, folder: Path, ctx: Context):
     if not node.is_scalar or not isinstance(node.value, str):
         ctx.error(node.origin, "the environment is given as a file name")
         return None
-    source = ctx.read(folder / node.value, at=node.origin)
-    root = yamlpos.load(source, ctx) if source else None
-    if source is not None and root is not None and not root.is_map:
-        ctx.error(root.origin, f"{source.path} must be a mapping")
-        return None
-    return root
+    return yamlpos.load_mapping(folder / node.value, ctx, "a mapping", at=node.origin)
 
 
 def _python_env(node: Y, folder: Path, ctx: Context, env: Env) -> None:

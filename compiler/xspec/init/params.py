@@ -16,15 +16,12 @@ from xspec.init.yamlpos import Y
 
 
 def load(path: Path, ctx: Context) -> Draft:
-    source = ctx.read(path)
-    root = yamlpos.load(source, ctx) if source else None
+    root = yamlpos.load_mapping(path, ctx, "a mapping of names to values")
     if root is None:
         return Draft()
-    if not root.is_map:
-        ctx.error(root.origin, f"{source.path} must be a mapping of names to values")
-        return Draft()
-    params = flatten(root, ctx, source.path)
-    return Draft(shared_params=params, shared_comment=values.RANGES_COMMENT.format(source.path))
+    shown = root.origin.source.path
+    params = flatten(root, ctx, shown)
+    return Draft(shared_params=params, shared_comment=values.RANGES_COMMENT.format(shown))
 
 
 def flatten(root: Y, ctx: Context, shown: str, prefix: str = "") -> list[Param]:

@@ -68,6 +68,17 @@ class Y:
         return not (self.is_map or self.is_list)
 
 
+def load_mapping(path, ctx: Context, shape: str, at=None) -> Y | None:
+    """The YAML file at ``path`` as a mapping; None after reporting why it is not one.
+    ``shape`` completes "<file> must be ...", e.g. "a mapping with `dependencies`"."""
+    source = ctx.read(path, at=at) if at is not None else ctx.read(path)
+    root = load(source, ctx) if source else None
+    if root is not None and not root.is_map:
+        ctx.error(root.origin, f"{source.path} must be {shape}")
+        return None
+    return root
+
+
 def load(source: SourceFile, ctx: Context) -> Y | None:
     """The document's root node; None after reporting a syntax error (or for an empty file)."""
     loader = None

@@ -19,7 +19,7 @@ from xspec.syntax._lark_standalone import (
 )
 
 from xspec.diagnostics import Diagnostic, DiagnosticBag
-from xspec.source import SourceFile, Span
+from xspec.source import SourceFile
 from xspec.syntax import ast
 from xspec.syntax.postlex import MAX_DEPTH, NestingTooDeep, NewlineFilter
 from xspec.syntax.transform import AstBuilder, ParseContext

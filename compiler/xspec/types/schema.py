@@ -5,7 +5,7 @@ This table is the single source for the checker, the docs and editor completion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 # ---- value types ---------------------------------------------------------------

@@ -1,0 +1,158 @@
+"""The run folder: where each file of a run lives, and writing files that are never replaced.
+
+A run folder is ``<project>/runs/<experiment>/<run id>/``. Everything xspec writes into it
+is created with ``open(..., "x")``: if the file is there already, writing fails instead of
+replacing it, which is what "a later run never overwrites an earlier one" rests on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from xspec.backends.runner import PROVENANCE
+
+RUNS_DIR = "runs"
+MANIFEST = "xspec-run.json"
+CRATE = "ro-crate-metadata.json"
+BUNDLE = "bundle"
+BUNDLE_PROJECT = "bundle/project"
+BUNDLE_IR = "bundle/ir.json"
+LOGS = "logs"
+MANIFEST_VERSION = 1
+
+
+class RunError(Exception):
+    """A problem the user must fix; printed as one `error: ...` line (exit 2)."""
+
+
+@dataclass(frozen=True)
+class RunDir:
+    """One run's folder, and the paths inside it."""
+
+    path: Path
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / MANIFEST
+
+    @property
+    def crate_path(self) -> Path:
+        return self.path / CRATE
+
+    @property
+    def bundle_project(self) -> Path:
+        return self.path / BUNDLE_PROJECT
+
+    def log(self, index: int) -> Path:
+        return self.path / LOGS / f"{index}.out"
+
+    def job_dir(self, index: int) -> Path:
+        """The job's folder; a requeued Slurm task's latest `<index>-restart<N>` wins."""
+        restarts = sorted(self.path.glob(f"{index}-restart*"), key=_restart_count)
+        return restarts[-1] if restarts else self.path / str(index)
+
+    def record_path(self, index: int) -> Path:
+        return self.job_dir(index) / PROVENANCE
+
+    def manifest(self) -> dict:
+        return read_json(self.manifest_path, "run manifest")
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.path).as_posix()
+
+
+def _restart_count(path: Path) -> int:
+    tail = path.name.rsplit("-restart", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def open_run(path: Path) -> RunDir:
+    """The run folder at ``path`` (or the folder of a manifest or crate file given instead)."""
+    path = Path(path)
+    if path.is_file() and path.name in (MANIFEST, CRATE):
+        path = path.parent
+    run = RunDir(path.resolve())
+    if not run.manifest_path.is_file():
+        raise RunError(f"{path} is not a run folder (it has no {MANIFEST})")
+    return run
+
+
+def find_runs(root: Path) -> list[RunDir]:
+    """Every run of a project: the folders under runs/ that hold a manifest."""
+    return [RunDir(p.parent) for p in sorted((root / RUNS_DIR).glob(f"*/*/{MANIFEST}"))]
+
+
+def new_run_dir(root: Path, experiment: str, prefix: str = "local") -> tuple[str, RunDir]:
+    """A fresh run folder with an id from the UTC time; `-2`, `-3`... if that is taken."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    parent = root / RUNS_DIR / experiment
+    parent.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        run_id = f"{prefix}-{stamp}" + (f"-{n}" if n > 1 else "")
+        try:
+            (parent / run_id).mkdir()
+        except FileExistsError:
+            continue
+        return run_id, RunDir(parent / run_id)
+    raise RunError(f"cannot find a free run folder under {parent}")
+
+
+def claim_run_dir(root: Path, experiment: str, run_id: str) -> RunDir:
+    """The folder for a run whose id the scheduler chose; an existing one is refused."""
+    parent = root / RUNS_DIR / experiment
+    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        (parent / run_id).mkdir()
+    except FileExistsError:
+        raise RunError(f"{parent / run_id} exists already (from an earlier run whose scheduler "
+                       "id was reused); move it away and submit again") from None
+    return RunDir(parent / run_id)
+
+
+# ---- writing and reading ----------------------------------------------------------------------
+
+def write_new(path: Path, data: bytes | str, executable: bool = False) -> None:
+    """Create ``path`` with ``data``; fail (RunError) if it exists: nothing is overwritten."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with open(path, "xb") as handle:
+            handle.write(raw)
+    except FileExistsError:
+        raise RunError(f"{path} exists already; a run never overwrites what an earlier one wrote") from None
+    if executable:
+        os.chmod(path, 0o755)
+
+
+def json_text(value) -> str:
+    """Stable JSON for files xspec writes: sorted keys, two-space indent, final newline."""
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def read_json(path: Path, what: str) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunError(f"{path}: no such {what}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise RunError(f"{path}: cannot read the {what}: {e}") from None
+
+
+def sha256_of(path: Path) -> str:
+    """``sha256:<hex>`` of a file's bytes (the form provenance records use)."""
+    from xspec.lock.data import sha256_file
+
+    return "sha256:" + sha256_file(path).sha256
+
+
+def sha256_text(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
