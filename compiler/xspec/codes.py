@@ -271,12 +271,11 @@ LOCK = _table("lock", [
 CODES.update(LOCK)
 
 # Lint rules that read the lockfile (xspec/lint/rules/pin02*.py). PIN020 onwards, so the
-# linter's own PIN rules can keep counting from PIN008 without a clash.
+# linter's own PIN rules can keep counting from PIN008 without a clash. (PIN001 also reads
+# the lock, for its fix; PIN021 was merged into it and is not to be reused.)
 LOCK_LINT = _table("pinning", [
     ("PIN020", "pins-without-lock", W, "env {!r} has packages but {}",
      "Without a current lock entry, the env's packages and their dependencies float."),
-    ("PIN021", "loose-pin-with-lock", W, "package {!r} is pinned loosely ({!r}); xspec.lock has {}",
-     "The lock already knows the exact version; the spec should say it too."),
 ])
 register_lint_codes(LOCK_LINT)
 

@@ -1,4 +1,5 @@
-"""PIN020 pins-without-lock and PIN021 loose-pin-with-lock on fixtures/lock/lint/."""
+"""The rules that read the lock, on fixtures/lock/lint/: PIN020 pins-without-lock, and
+PIN001 unpinned-package, whose fix takes the version from a current lock."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from xspec.lint import lint_file
 from xspec.lint.fixes import apply, wanted
 
 LINT = FIXTURES / "lock" / "lint"
-OURS = ("PIN020", "PIN021")
+OURS = ("PIN020", "PIN001")
 
 
 def reported(path) -> set[tuple[int, str]]:
@@ -41,7 +42,7 @@ def test_the_safe_fix_writes_the_locked_versions():
     path = LINT / "current_lock" / "envs.xspec"
     found, result = lint_file(path)
     shown = result.program.modules[path.resolve()].source.path
-    fixes = wanted([d for d in found if d.code == "PIN021"], shown, unsafe=False)
+    fixes = wanted([d for d in found if d.code == "PIN001" and d.fix], shown, unsafe=False)
     assert len(fixes) == 3 and all(f.safe for f in fixes)
     fixed, count = apply(path.read_text(), fixes)
     assert count == 3
@@ -50,8 +51,8 @@ def test_the_safe_fix_writes_the_locked_versions():
 
 def test_after_locking_the_warning_goes_away(tmp_path):
     project = shutil.copytree(LINT / "no_lock", tmp_path / "p")
-    assert reported(project / "envs.xspec") == {(4, "PIN020")}
+    assert reported(project / "envs.xspec") == {(4, "PIN020"), (6, "PIN001")}
     (project / "xspec.lock").write_text(
         'version = 1\nxspec_version = "0.1.0"\n\n[envs.torch]\nspec = "envs.xspec"\npython = "3.11.9"\n'
         'requirements = { numpy = ">=1.26", torch = "==2.3.1" }\n')
-    assert reported(project / "envs.xspec") == set()
+    assert reported(project / "envs.xspec") == {(6, "PIN001")}

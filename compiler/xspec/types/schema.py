@@ -127,7 +127,8 @@ EXPERIMENT = BlockSchema("experiment", "What runs: command, params, sweeps, seed
 RESOURCES = BlockSchema("resources", "What one job needs.", (
     _f("cpus", INT, "CPU cores per task."),
     _f("gpus", INT, "GPUs per node."),
-    _f("gpu_type", STR, "A GPU model, e.g. \"a100\"; becomes `--gres=gpu:TYPE:N` or a node selector."),
+    _f("gpu_type", STR, "A GPU model, e.g. \"a100\"; `--gres=gpu:TYPE:N` on Slurm, an "
+       "annotation on Kubernetes (use `node_selector` there)."),
     _f("memory", SIZE, "Memory per node, e.g. `32GiB`."),
     _f("time", DURATION, "Wall-clock limit, e.g. `4h`."),
     _f("nodes", INT, "Nodes per job (MPI)."),
