@@ -1,0 +1,191 @@
+"""The sbatch scripts on a real single-node Slurm (CI starts one with .ci/slurm/start.sh).
+
+`sbatch --test-only` checks the #SBATCH directives; the tiny example and
+fixtures/build/slurm/cluster.xspec are then really submitted and run as job arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.build.support import BUILD_FIXTURES, compile_files, copy_project
+from tests.conftest import SPECS, require_tool
+
+# What a directive the CI node cannot satisfy is told (rc 1). A malformed directive
+# makes sbatch exit 255 instead, which these tests never accept.
+SITE_SPECIFIC = re.compile(r"invalid partition|Invalid generic resource|Requested node configuration"
+                           r"|Invalid account|Invalid qos|Memory required|More processors")
+POLL_SECONDS = 120
+
+
+@pytest.fixture(scope="module")
+def slurm():
+    require_tool("sbatch")
+    try:
+        found = subprocess.run(["sinfo", "-h", "-o", "%t"], capture_output=True, text=True, timeout=10)
+        up = found.returncode == 0 and found.stdout.strip() != ""
+    except subprocess.TimeoutExpired:
+        up = False
+    if not up:
+        message = "no Slurm controller answers (start one with .ci/slurm/start.sh)"
+        if os.environ.get("XSPEC_REQUIRE_TOOLS"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def sbatch_test_only(script: Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["sbatch", "--test-only", *options, str(script)], capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_example_directives_are_understood(slurm, built, spec_name):
+    for script in built[spec_name].files("slurm", ".sbatch"):
+        result = sbatch_test_only(script)
+        assert result.returncode in (0, 1), result.stderr
+        if result.returncode == 1:      # valid, but asks for what this one node does not have
+            assert SITE_SPECIFIC.search(result.stderr), result.stderr
+
+
+def test_example_directives_pass_on_this_cluster_once_its_site_values_are_swapped(slurm, built, spec_name,
+                                                                                   tmp_path):
+    for script in built[spec_name].files("slurm", ".sbatch"):
+        fitted = tmp_path / script.name
+        fitted.write_text(fit_to_ci_node(script.read_text()))
+        result = sbatch_test_only(fitted)
+        assert result.returncode == 0, result.stderr
+
+
+def fit_to_ci_node(text: str) -> str:
+    """Replace what names a site (partition, GPUs, features, sizes) with what the CI node has."""
+    site = ("--partition=", "--account=", "--qos=", "--constraint=", "--gres=", "--switches=", "--nodes=",
+            "--ntasks-per-node=", "--mem=", "--tmp=", "--cpus-per-task=")
+    lines = [line for line in text.splitlines() if not line.startswith(tuple(f"#SBATCH {s}" for s in site))]
+    index = lines.index(next(line for line in lines if line.startswith("#SBATCH")))
+    lines[index:index] = ["#SBATCH --partition=debug", "#SBATCH --mem=64M", "#SBATCH --cpus-per-task=1"]
+    return "\n".join(lines) + "\n"
+
+
+def test_fixture_directives_pass_as_written(slurm, tmp_path):
+    compiled = compile_files(BUILD_FIXTURES / "slurm" / "cluster.xspec", ["slurm"])
+    for name, text in compiled.files.items():
+        script = tmp_path / Path(name).name
+        script.write_text(text)
+        result = sbatch_test_only(script)
+        assert result.returncode == 0, f"{name}: {result.stderr}"
+
+
+# ---- real runs ---------------------------------------------------------------------------------
+
+def submit(script: Path, cwd: Path, env: dict | None = None) -> str:
+    result = subprocess.run(["sbatch", "--parsable", str(script)], cwd=cwd, capture_output=True, text=True,
+                            env={**os.environ, **(env or {})}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().split(";")[0]
+
+
+def wait(job_id: str) -> dict[int, tuple[str, str]]:
+    """Poll until the array is done; then task -> (JobState, ExitCode) from `scontrol show job`."""
+    deadline = time.monotonic() + POLL_SECONDS
+    while subprocess.run(["squeue", "-h", "-j", job_id], capture_output=True, text=True).stdout.strip():
+        assert time.monotonic() < deadline, f"job {job_id} still queued after {POLL_SECONDS} s"
+        time.sleep(0.5)
+    shown = subprocess.run(["scontrol", "show", "job", job_id], capture_output=True, text=True).stdout
+    tasks = {}
+    for record in shown.split("\n\n"):
+        task = re.search(r"ArrayTaskId=(\d+)", record)
+        if task:
+            state = re.search(r"JobState=(\S+)", record).group(1)
+            tasks[int(task.group(1))] = (state, re.search(r"\bExitCode=(\S+)", record).group(1))
+    return tasks
+
+
+def build_slurm(spec: Path, out: Path) -> dict[str, Path]:
+    compiled = compile_files(spec, ["slurm"])
+    assert not compiled.failed, compiled.diagnostics
+    scripts = {}
+    for name, text in compiled.files.items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        scripts[path.stem] = path
+    return scripts
+
+
+def test_the_tiny_example_runs_as_an_array(slurm, tmp_path):
+    spec = copy_project(tmp_path, SPECS / "tiny" / "tiny.xspec")
+    root = spec.parent
+    script = build_slurm(spec, root / "build")["tiny_sgd"]
+    job_id = submit(script, root)
+    tasks = wait(job_id)
+    assert tasks == {i: ("COMPLETED", "0:0") for i in range(6)}
+    ir = compile_files(spec, ["ir"]).ir["experiments"][0]
+    for job in ir["jobs"]:
+        folder = root / "runs" / "tiny_sgd" / job_id / str(job["index"])
+        record = json.loads((folder / "xspec-provenance.json").read_text())
+        assert (record["exit_code"], record["params"], record["argv"]) == (0, job["params"], job["argv"])
+        assert record["scheduler"]["ids"]["SLURM_ARRAY_TASK_ID"] == str(job["index"])
+        assert record["job"]["seed"] == job["seed"]
+        metrics = folder / job["outputs"][0]
+        assert record["outputs"][job["outputs"][0]] == "sha256:" + _sha256(metrics)
+        assert json.loads(metrics.read_text())      # train.py ran and wrote its metrics
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def cluster(slurm, tmp_path_factory):
+    root = tmp_path_factory.mktemp("cluster") / "slurm"
+    import shutil
+
+    shutil.copytree(BUILD_FIXTURES / "slurm", root)
+    return root, build_slurm(root / "cluster.xspec", root / "build")
+
+
+def test_a_failing_task_records_its_status_and_fails_in_slurm(cluster):
+    root, scripts = cluster
+    job_id = submit(scripts["exits"], root)
+    tasks = wait(job_id)
+    assert tasks[0] == ("COMPLETED", "0:0") and tasks[1] == ("FAILED", "3:0")
+    for task, status in ((0, 0), (1, 3)):
+        record = json.loads((root / "runs" / "exits" / job_id / str(task) / "xspec-provenance.json").read_text())
+        assert record["exit_code"] == status
+
+
+def test_replicates_run_with_their_seeds(cluster):
+    root, scripts = cluster
+    job_id = submit(scripts["directives"], root)
+    assert wait(job_id) == {i: ("COMPLETED", "0:0") for i in range(3)}
+    seeds = {(root / "runs" / "directives" / job_id / str(i) / "seed.txt").read_text() for i in range(3)}
+    assert len(seeds) == 3
+
+
+def test_only_the_secret_crosses_from_the_submitting_shell(cluster):
+    root, scripts = cluster
+    job_id = submit(scripts["secret_env"], root, {"XSPEC_TEST_TOKEN": "s3cr3t value", "NOT_FOR_JOBS": "x"})
+    assert wait(job_id) == {0: ("COMPLETED", "0:0")}
+    env = json.loads((root / "runs" / "secret_env" / job_id / "0" / "env.json").read_text())
+    assert env["TOKEN"] == "s3cr3t value" and "NOT_FOR_JOBS" not in env
+    record = (root / "runs" / "secret_env" / job_id / "0" / "xspec-provenance.json").read_text()
+    assert "s3cr3t" not in record
+
+
+def test_a_missing_secret_fails_on_the_record(cluster):
+    root, scripts = cluster
+    environment = {k: v for k, v in os.environ.items() if k != "XSPEC_TEST_TOKEN"}
+    result = subprocess.run(["sbatch", "--parsable", str(scripts["secret_env"])], cwd=root, capture_output=True,
+                            text=True, env=environment, timeout=60)
+    job_id = result.stdout.strip().split(";")[0]
+    assert wait(job_id) == {0: ("FAILED", "78:0")}
+    record = json.loads((root / "runs" / "secret_env" / job_id / "0" / "xspec-provenance.json").read_text())
+    assert record["exit_code"] == 78
