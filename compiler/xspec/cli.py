@@ -24,6 +24,12 @@ COMMANDS = {
     "status": ("xspec.commands.status", "Report drift between spec, lock, data and installed packages."),
     "rule": ("xspec.commands.rule", "Explain a lint rule, or list them all (--all)."),
     "build": ("xspec.commands.build", "Compile a spec to IR, Slurm, Kubernetes, Docker, Apptainer, Nix."),
+    "run": ("xspec.commands.run", "Run a spec's jobs here, with provenance and an RO-Crate."),
+    "submit": ("xspec.commands.submit", "Compile and submit a spec's jobs to Slurm (sbatch)."),
+    "jobs": ("xspec.commands.jobs", "State of a project's runs, local and Slurm."),
+    "verify": ("xspec.commands.verify", "Check a run's record against what is on disk."),
+    "reproduce": ("xspec.commands.reproduce", "Re-run a job from its run bundle and compare output hashes."),
+    "diff": ("xspec.commands.diff", "Why results differ: compare two specs, locks or run bundles."),
 }
 
 

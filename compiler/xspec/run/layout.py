@@ -24,6 +24,8 @@ BUNDLE_PROJECT = "bundle/project"
 BUNDLE_IR = "bundle/ir.json"
 LOGS = "logs"
 MANIFEST_VERSION = 1
+MANIFEST_KEYS = ("xspec_run", "run_id", "experiment", "executor", "project", "spec", "lock", "bundle",
+                 "jobs", "job_count", "inputs")
 
 
 class RunError(Exception):
@@ -60,7 +62,12 @@ class RunDir:
         return self.job_dir(index) / PROVENANCE
 
     def manifest(self) -> dict:
-        return read_json(self.manifest_path, "run manifest")
+        manifest = read_json(self.manifest_path, "run manifest")
+        missing = [k for k in MANIFEST_KEYS if k not in manifest] if isinstance(manifest, dict) else ["all"]
+        if missing or manifest.get("xspec_run") != MANIFEST_VERSION:
+            raise RunError(f"{self.manifest_path}: not an xspec run manifest (version {MANIFEST_VERSION}"
+                           + (f"; missing {', '.join(missing)}" if missing else "") + ")")
+        return manifest
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.path).as_posix()
@@ -79,6 +86,7 @@ def open_run(path: Path) -> RunDir:
     run = RunDir(path.resolve())
     if not run.manifest_path.is_file():
         raise RunError(f"{path} is not a run folder (it has no {MANIFEST})")
+    run.manifest()          # a damaged manifest is reported here, before anything else
     return run
 
 

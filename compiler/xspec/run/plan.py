@@ -48,9 +48,18 @@ class Plan:
 def make_plan(spec: Path, experiment: str | None = None, jobs: str | None = None,
               targets: tuple[str, ...] = ("ir",), build_dir: str = "build") -> Plan:
     """Compile ``spec`` for ``targets``; raise PlanFailed (diagnostics) or RunError."""
+    from xspec.resolve.loader import project_root
+
+    compiled = compile_checked(spec, targets, build_dir)
+    chosen = choose_experiment(compiled.ir, experiment, spec)
+    return Plan(spec, project_root(spec.resolve()), compiled.ir, chosen,
+                parse_jobs(jobs, chosen["job_count"]), compiled.files)
+
+
+def compile_checked(spec: Path, targets: tuple[str, ...] = ("ir",), build_dir: str = "build"):
+    """The pipeline's result for ``spec``; PlanFailed (diagnostics) or RunError otherwise."""
     from xspec.backends.common import Options
     from xspec.backends.pipeline import PipelineError, compile_spec
-    from xspec.resolve.loader import project_root
 
     try:
         compiled = compile_spec(spec, list(targets), Options(build_dir=build_dir))
@@ -58,9 +67,7 @@ def make_plan(spec: Path, experiment: str | None = None, jobs: str | None = None
         raise RunError(str(e)) from None
     if compiled.failed:
         raise PlanFailed(compiled.diagnostics)
-    chosen = choose_experiment(compiled.ir, experiment, spec)
-    return Plan(spec, project_root(spec.resolve()), compiled.ir, chosen,
-                parse_jobs(jobs, chosen["job_count"]), compiled.files)
+    return compiled
 
 
 def choose_experiment(ir: dict, name: str | None, spec: Path) -> dict:

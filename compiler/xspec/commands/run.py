@@ -1,0 +1,69 @@
+"""`xspec run SPEC`: run the experiment's jobs on this machine, through the compiled job runner.
+
+Prints the run folder on standard output; progress, per-job status and the failure
+summary go to standard error. Exit codes: 0 every job succeeded, 1 a job failed (or the
+spec has errors), 2 usage errors, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from xspec.run.report import guarded
+
+
+@click.command("run")
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--experiment", "-e", metavar="NAME", help="The experiment to run, when the spec has several.")
+@click.option("--job", "job", type=click.IntRange(min=0), metavar="I", help="Run job I only.")
+@click.option("--jobs", "jobs", metavar="LIST", help="Run these jobs: `0-7`, `1,3,5-6`.")
+@click.option("--parallel", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Jobs at a time (default: the spec's `target local { max_parallel }`, else 1).")
+@click.option("--isolated", is_flag=True,
+              help="Run in a venv made by uv from xspec.lock (exact packages, checked hashes).")
+@guarded
+def command(spec: Path, experiment: str | None, job: int | None, jobs: str | None, parallel: int | None,
+            isolated: bool) -> int:
+    """Run SPEC's jobs here, each with exactly the variables, seed and argv the compiled
+    targets give it; record provenance and an RO-Crate in runs/<experiment>/<run id>/."""
+    from xspec.run.local import run_locally
+    from xspec.run.plan import make_plan
+    from xspec.run.report import say
+
+    if job is not None and jobs is not None:
+        raise click.UsageError("give --job or --jobs, not both")
+    plan = make_plan(spec, experiment, str(job) if job is not None else jobs)
+    outcome = run_locally(plan, parallel or _default_parallel(plan.experiment), isolated, say)
+    click.echo(outcome.run.path)
+    return _summary(outcome)
+
+
+def _default_parallel(experiment: dict) -> int:
+    target = experiment["targets"].get("local")
+    return int((target or {}).get("settings", {}).get("max_parallel") or 1)
+
+
+def _summary(outcome) -> int:
+    from xspec.run.records import read_record
+    from xspec.run.report import failure_lines, say, shown
+
+    failed = [o for o in outcome.outcomes if o.status not in (0, None)]
+    skipped = [o for o in outcome.outcomes if o.status is None]
+    ok = len(outcome.outcomes) - len(failed) - len(skipped)
+    counts = f"{len(outcome.outcomes)} jobs: {ok} ok, {len(failed)} failed" + (
+        f", {len(skipped)} not started" if skipped else "")
+    say(counts)
+    if failed:
+        say("failed:")
+        for o in failed:
+            record = read_record(outcome.run, o.index)
+            what = f"exit {o.status}" + ("" if record else ", no provenance record")
+            for line in failure_lines(outcome.run, o.index, what):
+                say(line)
+    say(f"crate: {shown(outcome.run.crate_path)}")
+    if outcome.interrupted:
+        say("interrupted")
+        return 130
+    return 1 if failed else 0

@@ -1,0 +1,56 @@
+"""`xspec submit SPEC --target slurm`: compile, submit with sbatch, print the job id.
+
+The job id goes to standard output (so `JID=$(xspec submit ...)` works); the rest to
+standard error. With `--wait`, waits for the array, collects the run (writes its crate)
+and exits 1 if a task failed. Exit codes: 0 submitted (and, with --wait, every task
+succeeded), 1 spec errors or a failed task, 2 usage errors or sbatch refused the job.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from xspec.run.report import guarded
+
+
+@click.command("submit")
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--target", "-t", type=click.Choice(("slurm",)), default="slurm", show_default=True,
+              help="The scheduler to submit to.")
+@click.option("--experiment", "-e", metavar="NAME", help="The experiment to submit, when the spec has several.")
+@click.option("--jobs", "jobs", metavar="LIST", help="Submit these jobs only: `0-7`, `1,3,5-6`.")
+@click.option("--sbatch-arg", "sbatch_args", multiple=True, metavar="ARG",
+              help="One more option for sbatch, e.g. --sbatch-arg=--qos=short (repeatable).")
+@click.option("--wait", is_flag=True, help="Wait for every task, then collect the run and report failures.")
+@guarded
+def command(spec: Path, target: str, experiment: str | None, jobs: str | None,
+            sbatch_args: tuple[str, ...], wait: bool) -> int:
+    """Compile SPEC for Slurm and submit it as a job array (sbatch)."""
+    from xspec.run.plan import make_plan
+    from xspec.run.report import say, shown
+    from xspec.run.slurm import submit
+
+    plan = make_plan(spec, experiment, jobs, targets=(target,))
+    run = submit(plan, sbatch_args)
+    job_id = run.path.name
+    count = len(plan.jobs)
+    say(f"submitted {plan.experiment['name']} as Slurm job {job_id} ({count} task{'s' * (count != 1)}); "
+        f"runs in {shown(run.path)}")
+    click.echo(job_id)
+    return _wait(run) if wait else 0
+
+
+def _wait(run) -> int:
+    from xspec.commands.jobs import print_run_detail
+    from xspec.run.report import say, shown
+    from xspec.run.runs import collect, run_state
+    from xspec.run.slurm import wait
+
+    wait(run.path.name)
+    state = run_state(run)
+    if collect(state):
+        say(f"crate: {shown(run.crate_path)}")
+    print_run_detail(state, only_problems=True)
+    return 0 if state.summary == "done" else 1

@@ -1,0 +1,66 @@
+"""`xspec run`: a run on this machine, from the plan to the crate.
+
+The run folder, bundle and manifest are written before any job starts; the crate once
+every job has ended (or been stopped). If the preparation fails, the fresh folder is
+removed again: it holds nothing but what this call has just written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+
+from xspec.run.bundle import new_manifest, write_bundle, write_manifest
+from xspec.run.crate import write_crate
+from xspec.run.executor import RUNNER_NAME, JobOutcome, LocalExecutor, job_environment, local_runner
+from xspec.run.inputs import launch_inputs
+from xspec.run.layout import BUNDLE, LOGS, RunDir, new_run_dir
+from xspec.run.plan import Plan
+from xspec.run.progress import Progress, job_label
+from xspec.run.records import read_record
+
+
+@dataclass
+class LocalRun:
+    run: RunDir
+    outcomes: list[JobOutcome]
+    interrupted: bool
+
+
+def run_locally(plan: Plan, parallel: int, isolated: bool, say) -> LocalRun:
+    runner_text = local_runner(plan)
+    run_id, run = new_run_dir(plan.root, plan.experiment["name"])
+    try:
+        extra_env = _prepare(plan, run, run_id, runner_text, parallel, isolated, say)
+    except BaseException:
+        shutil.rmtree(run.path, ignore_errors=True)
+        raise
+    say(f"run {plan.experiment['name']}/{run_id}: {len(plan.jobs)} job{'s' * (len(plan.jobs) != 1)}, "
+        f"{min(parallel, len(plan.jobs))} at a time")
+    jobs = {job["index"]: job for job in plan.experiment["jobs"]}
+    progress = Progress(len(plan.jobs), {i: job_label(jobs[i]) for i in plan.jobs})
+    executor = LocalExecutor(run, run.path / BUNDLE / RUNNER_NAME, plan.root,
+                             job_environment(plan.root, run_id, extra_env), progress)
+    outcomes = executor.execute(plan.jobs, parallel)
+    write_crate(run, _unrecorded(run, outcomes))
+    return LocalRun(run, outcomes, executor.interrupted)
+
+
+def _prepare(plan: Plan, run: RunDir, run_id: str, runner_text: str, parallel: int, isolated: bool,
+             say) -> dict[str, str]:
+    from xspec.run.isolated import isolated_environment
+
+    extra_env, venv = isolated_environment(plan, say) if isolated else ({}, None)
+    write_bundle(run, plan, RUNNER_NAME, runner_text)
+    (run.path / LOGS).mkdir()
+    inputs = launch_inputs(plan.root, plan.experiment, plan.jobs)
+    write_manifest(run, new_manifest(plan, run, run_id, "local", RUNNER_NAME, inputs,
+                                     pid=os.getpid(), parallel=parallel, isolated=venv))
+    return extra_env
+
+
+def _unrecorded(run: RunDir, outcomes: list[JobOutcome]) -> dict[int, str]:
+    """Jobs that started but wrote no record (killed, or refused before running)."""
+    return {o.index: f"exit {o.status} without a provenance record (see logs/{o.index}.out)"
+            for o in outcomes if o.status is not None and read_record(run, o.index) is None}

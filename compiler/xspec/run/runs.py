@@ -1,0 +1,113 @@
+"""The state of a project's runs, for `xspec jobs`, and collecting finished ones.
+
+There is no separate index to keep in sync: the runs of a project are the folders
+``runs/<experiment>/<run id>/`` holding an ``xspec-run.json``. A job's state comes from
+its provenance record when it has one (done or failed, with its exit code); otherwise
+from the scheduler (squeue and scontrol for Slurm runs, whether the launching process is
+alive for local ones). A run none of whose jobs can still change is *collected*: its
+crate is written, once.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+
+from xspec.run.bundle import process_alive
+from xspec.run.crate import write_crate
+from xspec.run.layout import RunDir
+from xspec.run.records import JobRecord, read_records
+
+ACTIVE_STATES = ("pending", "running")
+
+
+@dataclass
+class JobState:
+    index: int
+    state: str                      # done, failed, pending, running, cancelled, not run, unknown
+    exit_code: int | None = None
+    detail: str = ""
+    recorded: bool = False          # the state comes from the job's provenance record
+
+
+@dataclass
+class RunState:
+    run: RunDir
+    manifest: dict
+    jobs: list[JobState] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return any(j.state in ACTIVE_STATES for j in self.jobs)
+
+    @property
+    def collected(self) -> bool:
+        return self.run.crate_path.is_file()
+
+    def count(self, state: str) -> int:
+        return sum(1 for j in self.jobs if j.state == state)
+
+    @property
+    def summary(self) -> str:
+        if self.active:
+            return "running"
+        if all(j.state == "done" for j in self.jobs):
+            return "done"
+        return "failed" if self.count("failed") else "incomplete"
+
+
+def run_state(run: RunDir) -> RunState:
+    manifest = run.manifest()
+    records = read_records(run, manifest["jobs"])
+    unrecorded = [i for i, r in records.items() if r is None]
+    others = _scheduler_states(run, manifest, unrecorded) if unrecorded else {}
+    jobs = [_from_record(i, r) if r is not None else others[i] for i, r in records.items()]
+    return RunState(run, manifest, jobs)
+
+
+def _from_record(index: int, record: JobRecord) -> JobState:
+    if record.ok:
+        return JobState(index, "done", 0, recorded=True)
+    return JobState(index, "failed", record.exit_code, f"exit {record.exit_code}", recorded=True)
+
+
+def _scheduler_states(run: RunDir, manifest: dict, jobs: list[int]) -> dict[int, JobState]:
+    if manifest["executor"] == "slurm":
+        return _slurm_states(manifest["slurm"]["job_id"], jobs)
+    alive = (manifest.get("host") == socket.gethostname() and not run.crate_path.is_file()
+             and process_alive(manifest.get("pid")))
+    if alive:
+        return {i: JobState(i, "running", detail="local run in progress") for i in jobs}
+    return {i: JobState(i, "not run", detail="no provenance record") for i in jobs}
+
+
+def _slurm_states(job_id: str, jobs: list[int]) -> dict[int, JobState]:
+    from xspec.run.slurm import ACTIVE, final_states, queue_states
+
+    queued = queue_states(job_id)
+    if queued is None:
+        return {i: JobState(i, "unknown", detail="squeue is not available here") for i in jobs}
+    finished = final_states(job_id) if any(i not in queued for i in jobs) else {}
+    states = {}
+    for i in jobs:
+        if i in queued and queued[i] in ACTIVE:
+            states[i] = JobState(i, "running" if queued[i] == "RUNNING" else "pending", detail=queued[i])
+        elif i in finished and finished[i][0].startswith("CANCELLED") and finished[i][1] in ("", "0:0"):
+            states[i] = JobState(i, "cancelled", detail=f"Slurm {finished[i][0]} before it started")
+        elif i in finished:
+            state, code = finished[i]
+            status = int(code.split(":")[0]) if code.split(":")[0].isdigit() else None
+            states[i] = JobState(i, "failed", status, f"Slurm {state}, exit {code}, no provenance record")
+        else:
+            states[i] = JobState(i, "not run", detail="no provenance record; Slurm no longer knows the task")
+    return states
+
+
+def collect(state: RunState) -> bool:
+    """Write the crate of a run that has ended and has none yet; True if written now."""
+    if state.active or state.collected or any(j.state == "unknown" for j in state.jobs):
+        return False
+    # A job that failed without a record (Slurm says so) still ran: it gets an action.
+    notes = {j.index: j.detail for j in state.jobs if j.state == "failed" and not j.recorded}
+    write_crate(state.run, notes)
+    return True
