@@ -54,13 +54,10 @@ def _base_image(env: dict, options: Options, notes: list[str]) -> str:
                            "to start one from", ("give the env `image = \"...@sha256:...\"`",))
     if image["pinned"]:
         return image["pinned"]
-    from xspec.backends.k8s import unpinned_image
+    from xspec.backends.k8s import pin_image_hint, unpinned_image
 
-    # `xspec lock` pins tags the spec names; a default image must be named to be pinned.
-    fix = ("give the env `image = \"...@sha256:...\"`" if image["derived"]
-           else "run `xspec lock` to pin it, or write the digest in `image`")
     _unlocked(options, unpinned_image(env), notes, f"the base image {image['ref']} is NOT pinned by digest",
-              fix)
+              pin_image_hint(env))
     return image["ref"]
 
 

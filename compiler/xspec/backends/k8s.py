@@ -63,8 +63,16 @@ def _image(experiment: dict, options: Options) -> tuple[str, bool]:
         return image["pinned"], False
     if not options.allow_unlocked:
         raise BackendError("BLD004", unpinned_image(experiment["env"]),
-                           ("run `xspec lock` to record its digest, or pass --allow-unlocked",))
+                           (f"{pin_image_hint(experiment['env'])}; or pass --allow-unlocked",))
     return image["ref"], True
+
+
+def pin_image_hint(env: dict) -> str:
+    """How to pin an env's image: `xspec lock` pins tags the spec names, but a default
+    image (derived from `python`) must first be named to be pinned."""
+    if env["image"]["derived"]:
+        return "give the env `image = \"...@sha256:...\"`"
+    return "run `xspec lock` to record its digest, or write the digest in `image`"
 
 
 def unpinned_image(env: dict) -> str:
