@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -165,6 +164,8 @@ def _load_named(path: Path, mtime_ns: int, size: int) -> Settings:
 
 
 def _read_toml(path: Path) -> dict:
+    import tomllib   # only when there is a configuration file to read
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as e:

@@ -53,6 +53,8 @@ def unpinned_package(ctx):
 def _locked_versions(ctx, env) -> dict[str, set[str]]:
     """Package -> versions in a current lock entry for ``env``; empty without one.
     Imported only here, so specs that pin everything never load the lock module."""
+    if not (ctx.project_root / "xspec.lock").exists():
+        return {}
     from xspec.lock.lookup import is_current, lock_at
 
     lock = lock_at(ctx.project_root)

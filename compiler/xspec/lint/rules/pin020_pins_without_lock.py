@@ -34,23 +34,33 @@ def pins_without_lock(ctx):
     ## Fix safety
     No fix: the lock is written by `xspec lock`, which asks the package index.
     """
-    from xspec.lock.lookup import is_current, lock_at
-    from xspec.lock.lockfile import LockError
-
     envs = [env for env in ctx.envs if env.packages]
     if not envs:
         return
-    lock = lock_at(ctx.project_root)
+    lock = _project_lock(ctx.project_root)
     for env in envs:
-        reason = _reason(env, lock, is_current, LockError)
+        reason = _reason(env, lock)
         if reason:
             yield ctx.report("PIN020", name_span(env.node), env.name, reason,
                              hints=["run `xspec lock` and commit xspec.lock"])
 
 
-def _reason(env, lock, is_current, LockError) -> str | None:
+def _project_lock(root):
+    # A project without a lock is answered by one stat, without loading the lock module
+    # (TOML reader and writer, schema): that keeps a first `xspec check` quick.
+    if not (root / "xspec.lock").exists():
+        return None
+    from xspec.lock.lookup import lock_at
+
+    return lock_at(root)
+
+
+def _reason(env, lock) -> str | None:
     if lock is None:
         return "the project has no xspec.lock"
+    from xspec.lock.lookup import is_current
+    from xspec.lock.lockfile import LockError
+
     if isinstance(lock, LockError):
         return f"xspec.lock cannot be read ({lock})"
     locked = lock.envs.get(env.name)
