@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A region of one source file: 1-based lines and columns, end exclusive.
 
     ``start`` and ``end`` are 0-based character offsets into the text, so editors
-    and fixers can slice without recounting lines.
+    and fixers can slice without recounting lines. A named tuple, not a dataclass:
+    every token and node gets one, and a tuple is immutable and about three times
+    quicker to make than a frozen dataclass.
     """
 
     path: str

@@ -50,7 +50,15 @@ _VALUE_TOKENS = {"NAME", "STRING", "INT", "FLOAT", "QUANTITY"}
 def _meaningful(children):
     """The children that carry meaning; punctuation is kept by lark only for spans."""
     return [c for c in children
-            if c is not None and not (isinstance(c, Token) and c.type not in _VALUE_TOKENS)]
+            if c is not None and not (type(c) is Token and c.type not in _VALUE_TOKENS)]
+
+
+def _first_located(children):
+    """The first child with a position: not a missing optional, not a newline."""
+    for child in children:
+        if child is not None and not (type(child) is Token and child.type == "_NL"):
+            return child
+    return None
 
 
 def _with_span(method):
@@ -72,10 +80,9 @@ class AstBuilder(Transformer):
     # -- spans -----------------------------------------------------------------
 
     def _children_span(self, children) -> Span | None:
-        located = [c for c in children if c is not None and not (isinstance(c, Token) and c.type == "_NL")]
-        if not located:
+        first, last = _first_located(children), _first_located(reversed(children))
+        if first is None:
             return None
-        first, last = located[0], located[-1]
         c = self.ctx
         if isinstance(first, Token):
             line, column, start = first.line + c.line_offset, first.column, first.start_pos + c.pos_offset
