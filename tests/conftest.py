@@ -32,6 +32,23 @@ def tool():
     return require_tool
 
 
+def require_slurm() -> None:
+    """A Slurm controller that answers (CI starts one); skip, or fail in CI, without it."""
+    import subprocess
+
+    require_tool("sbatch")
+    try:
+        found = subprocess.run(["sinfo", "-h", "-o", "%t"], capture_output=True, text=True, timeout=20)
+        up = found.returncode == 0 and found.stdout.strip() != ""
+    except subprocess.TimeoutExpired:
+        up = False
+    if not up:
+        message = "no Slurm controller answers (start one with .ci/slurm/start.sh)"
+        if os.environ.get("XSPEC_REQUIRE_TOOLS"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 def example_specs() -> list[Path]:
     """Every example spec that defines an experiment (envs-only modules excluded)."""
     return sorted(p for p in SPECS.rglob("*.xspec") if "experiment " in p.read_text())

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.build.support import BUILD_FIXTURES, compile_files, copy_project
-from tests.conftest import SPECS, require_tool
+from tests.conftest import SPECS, require_slurm
 
 # What a directive the CI node cannot satisfy is told (rc 1). A malformed directive
 # makes sbatch exit 255 instead, which these tests never accept.
@@ -27,17 +27,7 @@ POLL_SECONDS = 120
 
 @pytest.fixture(scope="module")
 def slurm():
-    require_tool("sbatch")
-    try:
-        found = subprocess.run(["sinfo", "-h", "-o", "%t"], capture_output=True, text=True, timeout=10)
-        up = found.returncode == 0 and found.stdout.strip() != ""
-    except subprocess.TimeoutExpired:
-        up = False
-    if not up:
-        message = "no Slurm controller answers (start one with .ci/slurm/start.sh)"
-        if os.environ.get("XSPEC_REQUIRE_TOOLS"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_slurm()
 
 
 def sbatch_test_only(script: Path, *options: str) -> subprocess.CompletedProcess:

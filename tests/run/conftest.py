@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, REPO, SPECS, require_tool
+from tests.conftest import FIXTURES, REPO, SPECS, require_slurm
 
 RUN_FIXTURE = FIXTURES / "run" / "project"
 
@@ -67,15 +67,4 @@ def compiled_jobs(spec: Path, experiment: str | None = None) -> dict[int, dict]:
 
 @pytest.fixture(scope="session")
 def slurm():
-    """A Slurm controller that answers (CI starts one); skip (fail in CI) without it."""
-    require_tool("sbatch")
-    try:
-        found = subprocess.run(["sinfo", "-h", "-o", "%t"], capture_output=True, text=True, timeout=20)
-        up = found.returncode == 0 and found.stdout.strip() != ""
-    except subprocess.TimeoutExpired:
-        up = False
-    if not up:
-        message = "no Slurm controller answers (start one with .ci/slurm/start.sh)"
-        if os.environ.get("XSPEC_REQUIRE_TOOLS"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_slurm()

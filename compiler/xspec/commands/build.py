@@ -64,15 +64,9 @@ def _report_failure(compiled) -> int:
 
 
 def _sources(diagnostics) -> dict:
-    from xspec.source import SourceFile
+    from xspec.report import sources_for
 
-    sources = {}
-    for path in {d.span.path for d in diagnostics}:
-        try:
-            sources[path] = SourceFile.read(path)
-        except (OSError, UnicodeDecodeError):
-            pass
-    return sources
+    return sources_for(diagnostics)
 
 
 def _check(folder: Path, files: dict[str, str]) -> int:

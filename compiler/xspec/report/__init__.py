@@ -7,6 +7,20 @@ from typing import Callable
 FORMATS = ("full", "concise", "json", "sarif", "github")
 
 
+def sources_for(diagnostics) -> dict:
+    """The files the diagnostics point into, read for showing their lines; a file that
+    cannot be read any more is shown without its source lines."""
+    from xspec.source import SourceFile
+
+    sources = {}
+    for path in {d.span.path for d in diagnostics}:
+        try:
+            sources[path] = SourceFile.read(path)
+        except (OSError, UnicodeDecodeError):
+            pass
+    return sources
+
+
 def renderer(name: str) -> Callable:
     """The ``render(diagnostics, sources) -> str`` function of a format."""
     if name == "json":

@@ -35,16 +35,10 @@ def guarded(command):
 
 
 def _render(diagnostics) -> None:
+    from xspec.report import sources_for
     from xspec.report.human import render
-    from xspec.source import SourceFile
 
-    sources = {}
-    for path in {d.span.path for d in diagnostics}:
-        try:
-            sources[path] = SourceFile.read(path)
-        except (OSError, UnicodeDecodeError):
-            pass
-    click.echo(render(diagnostics, sources), err=True, nl=False)
+    click.echo(render(diagnostics, sources_for(diagnostics)), err=True, nl=False)
 
 
 def say(text: str) -> None:
