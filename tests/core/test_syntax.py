@@ -105,3 +105,28 @@ def test_generated_parser_matches_the_grammar():
 
     assert _lark_standalone.GRAMMAR_SHA256 == grammar_digest(), \
         "grammar.lark changed: run `python -m xspec.syntax.generate`"
+
+
+def _mutations(text: str, count: int, seed: int):
+    import random
+
+    rng = random.Random(seed)
+    pieces = ["{", "}", "[", "]", "\n", '"', "#", "param", "=", ",", "'", "xspec 1", "1e5", "@", "é"]
+    for _ in range(count):
+        position = rng.randrange(len(text) + 1)
+        yield text[:position] + rng.choice(pieces) + text[position + rng.randrange(4):]
+
+
+def test_fast_lexer_matches_larks_own(monkeypatch):
+    """fastlex drives lark's contextual lexer faster; trees, spans, comments and
+    diagnostics must be exactly those of lark's own driver, on good and broken input."""
+    from tests.conftest import FIXTURES, REPO
+    from xspec.syntax import parser as core
+
+    paths = sorted((REPO / "specs").rglob("*.xspec")) + sorted((FIXTURES / "check").glob("*.xspec"))
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in paths]
+    texts += [m for t in texts[:6] for m in _mutations(t, 40, len(t))]
+    fast = [parse(SourceFile("t.xspec", t)) for t in texts]
+    cached = core._parser
+    monkeypatch.setattr(core, "_parser", lambda: cached(fast_lexer=False))
+    assert [parse(SourceFile("t.xspec", t)) for t in texts] == fast

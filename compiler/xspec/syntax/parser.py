@@ -20,7 +20,7 @@ from xspec.syntax._lark_standalone import (
 
 from xspec.diagnostics import Diagnostic, DiagnosticBag
 from xspec.source import SourceFile
-from xspec.syntax import ast
+from xspec.syntax import ast, fastlex
 from xspec.syntax.postlex import MAX_DEPTH, NestingTooDeep, NewlineFilter
 from xspec.syntax.transform import AstBuilder, ParseContext
 
@@ -36,13 +36,15 @@ _FRIENDLY = {
 }
 
 
-@lru_cache(maxsize=1)
-def _parser():
+@lru_cache(maxsize=2)
+def _parser(fast_lexer: bool = True):
     """lark's LALR parser for grammar.lark, from tables generated ahead of time
     (see generate.py), with the AST built as it parses."""
     builder = AstBuilder()
     lark = Lark_StandAlone(postlex=NewlineFilter(), transformer=builder,
                            lexer_callbacks={"COMMENT": _keep_comment(builder)})
+    if fast_lexer:
+        fastlex.install(lark)
     return lark, builder
 
 
