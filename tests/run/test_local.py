@@ -152,6 +152,8 @@ def test_ctrl_c_stops_the_running_job_on_the_record_and_starts_no_more(project):
     assert [e["@id"] for e in crate["@graph"] if e["@type"] == "CreateAction"] == ["#job-0"]
     after = json.loads(xspec(["jobs", "--format", "json"], cwd=project).stdout)[0]
     assert [j["state"] for j in after["jobs"]] == ["failed", "not run", "not run"]
+    as_status = json.loads(xspec(["status", "--runs", "--format", "json"], cwd=project).stdout)[0]
+    assert as_status == after
 
 
 def test_isolated_runs_in_a_venv_made_by_uv(project, tmp_path):

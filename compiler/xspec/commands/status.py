@@ -22,8 +22,12 @@ HASH_WIDTH = 12
 @click.option("--verify", is_flag=True, help="Re-hash every data file instead of trusting the stat cache.")
 @click.option("--format", "output_format", type=click.Choice(("table", "json")), default="table",
               show_default=True, help="How to print the report.")
-def command(paths, env, env_names, verify, output_format) -> int:
+@click.option("--runs", is_flag=True, help="Show the state of the project's runs instead (as `xspec jobs`).")
+@click.pass_context
+def command(ctx, paths, env, env_names, verify, output_format, runs) -> int:
     """Report drift between specs, xspec.lock, data on disk and installed packages."""
+    if runs:
+        return _runs(ctx, paths, output_format)
     from xspec.lock.config import ConfigError
     from xspec.lock.lockfile import LockError
 
@@ -33,6 +37,17 @@ def command(paths, env, env_names, verify, output_format) -> int:
     except (LockError, ConfigError) as e:
         click.echo(f"error: {e}", err=True)
         return 2
+
+
+def _runs(ctx, paths, output_format) -> int:
+    from pathlib import Path
+
+    from xspec.commands import jobs
+
+    if len(paths) > 1:
+        raise click.UsageError("--runs takes one project folder (or run folder)")
+    path = Path(paths[0]) if paths else None
+    return ctx.invoke(jobs.command, path=path, output_format=output_format, no_collect=False)
 
 
 def _status(paths, env: list[str] | None, verify, output_format) -> int:
