@@ -9,10 +9,9 @@ The Slurm target runs each job's argv in this image when `container = "apptainer
 from __future__ import annotations
 
 from xspec.backends.common import BackendError, Options, comment_block, has_control, sh
-from xspec.backends.install import (REQUIREMENTS_FILE, RUNNER_FILE, SOURCE_DATE_EPOCH, install_plan,
-                                    python_check, runner_script)
+from xspec.backends.install import (OPT, REQUIREMENTS_FILE, RUNNER_FILE, SOURCE_DATE_EPOCH, apt_commands,
+                                    install_plan, python_commands, runner_script)
 
-OPT = "/opt/xspec"
 
 
 def build(ir: dict, options: Options) -> dict[str, str]:
@@ -76,13 +75,5 @@ def post_body(plan) -> list[str]:
     """The %post script (POSIX sh), checked by shellcheck in the tests."""
     lines = ["set -eu", f"export SOURCE_DATE_EPOCH={SOURCE_DATE_EPOCH}"]
     if plan.apt:
-        lines += ["apt-get update",
-                  "apt-get install -y --no-install-recommends " + " ".join(sh(p) for p in plan.apt),
-                  "rm -rf /var/lib/apt/lists/*"]
-    check = python_check(plan.python)
-    if check:
-        lines.append(f"python -c {sh(check)}")
-    if plan.requirements is not None:
-        flags = "--no-deps --require-hashes " if plan.hashed else ""
-        lines.append(f"python -m pip install --no-cache-dir {flags}-r {OPT}/{REQUIREMENTS_FILE}")
-    return lines
+        lines += apt_commands(plan.apt)
+    return lines + python_commands(plan)

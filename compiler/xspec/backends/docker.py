@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 
-from xspec.backends.common import Options, comment_block, dockerfile_string, sh
-from xspec.backends.install import (REQUIREMENTS_FILE, RUNNER_FILE, SOURCE_DATE_EPOCH, install_plan,
-                                    python_check, runner_script)
+from xspec.backends.common import Options, comment_block, dockerfile_string
+from xspec.backends.install import (OPT, REQUIREMENTS_FILE, RUNNER_FILE, SOURCE_DATE_EPOCH, apt_commands,
+                                    install_plan, python_commands, runner_script)
 
-OPT = "/opt/xspec"
 UID = 1000
 
 
@@ -72,18 +71,11 @@ def _env(experiment: dict) -> str:
 
 
 def _apt(packages: list[str]) -> str:
-    return ("RUN apt-get update \\\n && apt-get install -y --no-install-recommends "
-            + " ".join(sh(p) for p in packages) + " \\\n && rm -rf /var/lib/apt/lists/*")
+    return "RUN " + " \\\n && ".join(apt_commands(packages))
 
 
 def _setup(plan) -> str:
     """One RUN: check the interpreter, install the requirements, add the non-root user."""
-    steps = []
-    check = python_check(plan.python)
-    if check:
-        steps.append(f"python -c {sh(check)}")
-    if plan.requirements is not None:
-        flags = "--no-deps --require-hashes " if plan.hashed else ""
-        steps.append(f"python -m pip install --no-cache-dir {flags}-r {OPT}/{REQUIREMENTS_FILE}")
+    steps = python_commands(plan)
     steps.append(f"useradd --create-home --uid {UID} --user-group xspec")
     return "RUN " + " \\\n && ".join(steps)

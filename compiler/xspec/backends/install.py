@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from xspec.backends.common import BackendError, Options, comment_block, header_lines
+from xspec.backends.common import BackendError, Options, comment_block, header_lines, sh
 from xspec.backends.runner import Platform, runner_body
 
 RUNNER_FILE = "xspec-job.sh"
@@ -89,6 +89,29 @@ def runner_script(ir: dict, experiment: dict, platform: str, project: str) -> st
     """The runner as a file of its own (xspec-job.sh in an image or a flake)."""
     return ("#!/bin/bash\n" + comment_block(header_lines(ir, experiment)) + "set -euo pipefail\n"
             + runner_body(ir, experiment, local_platform(platform, project)))
+
+
+OPT = "/opt/xspec"   # where images keep the runner and the requirements
+
+
+def apt_commands(packages: list[str]) -> list[str]:
+    """Install pinned system packages and drop apt's lists, as shell commands."""
+    return ["apt-get update",
+            "apt-get install -y --no-install-recommends " + " ".join(sh(p) for p in packages),
+            "rm -rf /var/lib/apt/lists/*"]
+
+
+def python_commands(plan: InstallPlan) -> list[str]:
+    """Check the interpreter's version, then install the requirements (hash-checked
+    when locked), as shell commands shared by the Dockerfile and the Apptainer %post."""
+    commands = []
+    check = python_check(plan.python)
+    if check:
+        commands.append(f"python -c {sh(check)}")
+    if plan.requirements is not None:
+        flags = "--no-deps --require-hashes " if plan.hashed else ""
+        commands.append(f"python -m pip install --no-cache-dir {flags}-r {OPT}/{REQUIREMENTS_FILE}")
+    return commands
 
 
 def python_check(version: str | None) -> str | None:
