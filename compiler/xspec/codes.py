@@ -7,15 +7,14 @@ Lint rules (``xspec.lint``) declare their codes in ``LINT_CODES`` below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from xspec.diagnostics import Severity
 
 E, W = Severity.ERROR, Severity.WARNING
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
+class Code(NamedTuple):
     code: str
     name: str
     severity: Severity

@@ -1,9 +1,14 @@
-"""The one diagnostic type, and the bag every stage reports into."""
+"""The one diagnostic type, and the bag every stage reports into.
+
+Diagnostics, fixes and edits are named tuples: immutable, picklable between worker
+processes, and (unlike frozen dataclasses on Python 3.11) free to define at import.
+"""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from xspec.source import Span
 
@@ -19,8 +24,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace the text between two offsets of a file with ``text``."""
 
     start: int
@@ -28,8 +32,7 @@ class Edit:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """A suggested change; ``safe`` fixes keep the spec's meaning and apply with ``--fix``."""
 
     message: str
@@ -37,8 +40,7 @@ class Fix:
     safe: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     code: str
     severity: Severity
     span: Span

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from unittest import mock
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from tests.fmt.test_properties import spec
 from tests.harness import codes
 from xspec.source import SourceFile
 from xspec.syntax import ast
@@ -117,16 +121,29 @@ def _mutations(text: str, count: int, seed: int):
         yield text[:position] + rng.choice(pieces) + text[position + rng.randrange(4):]
 
 
-def test_fast_lexer_matches_larks_own(monkeypatch):
-    """fastlex drives lark's contextual lexer faster; trees, spans, comments and
-    diagnostics must be exactly those of lark's own driver, on good and broken input."""
+def test_table_driver_matches_larks_own(monkeypatch):
+    """lalr.py runs lark's tables in one loop; trees, spans, comments and diagnostics
+    must be exactly those of lark's own driver, on good and broken input."""
     from tests.conftest import FIXTURES, REPO
-    from xspec.syntax import parser as core
+    from xspec.syntax.lalr import TableDriver
+    from xspec.syntax.parser import _table_driver
 
     paths = sorted((REPO / "specs").rglob("*.xspec")) + sorted((FIXTURES / "check").glob("*.xspec"))
+    paths += sorted((REPO / "stdlib").rglob("*.xspec"))
     texts = [p.read_bytes().decode("utf-8", "replace") for p in paths]
     texts += [m for t in texts[:6] for m in _mutations(t, 40, len(t))]
-    fast = [parse(SourceFile("t.xspec", t)) for t in texts]
-    cached = core._parser
-    monkeypatch.setattr(core, "_parser", lambda: cached(fast_lexer=False))
-    assert [parse(SourceFile("t.xspec", t)) for t in texts] == fast
+    ours = [parse(SourceFile("t.xspec", t)) for t in texts]
+    driver = _table_driver()[1]
+    assert sum(driver.parse(t) is not None for t in texts) > len(paths) // 2   # not all falling back
+    monkeypatch.setattr(TableDriver, "parse", lambda self, text: None)
+    assert [parse(SourceFile("t.xspec", t)) for t in texts] == ours
+
+
+@given(spec())
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_table_driver_matches_larks_own_on_generated_specs(text):
+    from xspec.syntax.lalr import TableDriver
+
+    ours = parse(SourceFile("t.xspec", text))
+    with mock.patch.object(TableDriver, "parse", lambda self, text: None):
+        assert parse(SourceFile("t.xspec", text)) == ours

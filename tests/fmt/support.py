@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 
 from xspec.fmt import format_source
 from xspec.fmt.formatter import needs_quotes
@@ -40,9 +39,9 @@ def _shape(node):
         # The formatter drops quotes a key does not need: that is its one normalisation.
         return ("Field", _shape(node.key), _shape(node.value),
                 node.quoted_key and needs_quotes(node.key.text))
-    if dataclasses.is_dataclass(node):
+    if ast.is_node(node):
         return (type(node).__name__,) + tuple(
-            (f.name, _shape(getattr(node, f.name))) for f in dataclasses.fields(node) if f.name != "span")
+            (name, _shape(getattr(node, name))) for name in node._fields if name != "span")
     if isinstance(node, tuple):
         return tuple(_shape(item) for item in node)
     return node

@@ -13,7 +13,6 @@ that element, since there is nowhere else to keep it.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from dataclasses import dataclass, field
 
 from xspec.syntax import ast
@@ -174,12 +173,12 @@ def _pop_closed(stack: list[tuple[int, int, object]], offset: int) -> None:
 
 def _children(node):
     """Direct child nodes, skipping strings (their ``${}`` refs hold no comments)."""
-    if isinstance(node, (ast.Str, ast.Comment)) or not dataclasses.is_dataclass(node):
+    if isinstance(node, (ast.Str, ast.Comment)) or not ast.is_node(node):
         return
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
-        for item in value if isinstance(value, tuple) else (value,):
-            if dataclasses.is_dataclass(item) and not isinstance(item, ast.Comment):
+    for name in node._fields:
+        value = getattr(node, name)
+        for item in value if type(value) is tuple else (value,):
+            if ast.is_node(item) and not isinstance(item, ast.Comment):
                 yield item
 
 

@@ -17,10 +17,9 @@ Keys other than the lint keys below are left to the rest of xspec.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from xspec.diagnostics import Severity
 
@@ -33,8 +32,7 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; the CLI prints it and exits 2."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     root: Path                                  # the folder globs are relative to
     path: Path | None = None                    # the file these came from, if any
     select: tuple[str, ...] = ("ALL",)
@@ -74,16 +72,13 @@ class Settings:
             return None
 
     def fingerprint(self) -> str:
-        """A digest of every setting, for the cache key (memoised: settings are frozen)."""
-        found = self.__dict__.get("_fingerprint")
-        if found is None:
-            found = hashlib.sha256(repr(self).encode()).hexdigest()[:16]
-            object.__setattr__(self, "_fingerprint", found)
-        return found
+        """A digest of every setting, for the cache key."""
+        import hashlib   # only the cache needs it: loading OpenSSL is 2 ms of a cold start
+
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class Overrides:
+class Overrides(NamedTuple):
     """What the command line changes: --select replaces, --extend-select and --ignore add."""
 
     select: tuple[str, ...] | None = None
@@ -92,9 +87,9 @@ class Overrides:
     config: Path | None = None
 
     def apply(self, settings: Settings) -> Settings:
-        return replace(settings, select=self.select if self.select is not None else settings.select,
-                       extend_select=settings.extend_select + self.extend_select,
-                       ignore=settings.ignore + self.ignore)
+        return settings._replace(select=self.select if self.select is not None else settings.select,
+                                 extend_select=settings.extend_select + self.extend_select,
+                                 ignore=settings.ignore + self.ignore)
 
 
 # ---- finding and reading configuration -------------------------------------------------------

@@ -7,7 +7,6 @@ themselves, not through the files that import them.
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from xspec.diagnostics import Diagnostic
 from xspec.lint import suppress
@@ -53,7 +52,7 @@ def _run_rules(ctx: LintContext, enabled: frozenset[str]) -> list[Diagnostic]:
 
 def _regrade(d: Diagnostic, settings: Settings) -> Diagnostic:
     severity = settings.severity_of(d.code, d.severity)
-    return d if severity is d.severity else replace(d, severity=severity)
+    return d if severity is d.severity else d._replace(severity=severity)
 
 
 def _unique(found: list[Diagnostic]) -> list[Diagnostic]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 HEX40 = re.compile(r"[0-9a-f]{40}")
 EXACT_PIN = re.compile(r"^\s*===?\s*[0-9][0-9A-Za-z.!+_-]*\s*$")
@@ -45,8 +45,7 @@ def version_tuple(version: str) -> tuple[int, ...]:
 
 # ---- container images ------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     name: str
     tag: str | None
     digest: str | None

@@ -15,8 +15,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from xspec.diagnostics import Diagnostic, Severity
 
@@ -25,16 +24,21 @@ CATEGORIES = {"DET": "determinism", "PIN": "pinning", "DAT": "data", "SEC": "sec
 FIX_KINDS = ("none", "safe", "unsafe", "sometimes")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     category: str
     severity: Severity
     fix: str                                   # one of FIX_KINDS: what --fix can do
     check: Callable[..., Iterable[Diagnostic]]
-    doc: str
+    docstring: str                             # as written; ``doc`` is its text
     module: str
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation (cleaned when asked for: only `xspec rule`, the
+        docs and SARIF output read it)."""
+        return inspect.cleandoc(self.docstring)
 
     @property
     def summary(self) -> str:
@@ -58,8 +62,7 @@ def rule(*, code: str, name: str, category: str, severity: Severity, fix: str = 
     """Register a rule function or class under ``code``."""
     def register(target):
         check = target().check if inspect.isclass(target) else target
-        doc = inspect.cleandoc(target.__doc__ or "")
-        found = Rule(code, name, category, severity, fix, check, doc, target.__module__)
+        found = Rule(code, name, category, severity, fix, check, target.__doc__ or "", target.__module__)
         _validate(found)
         RULES[code] = found
         _BY_NAME[name] = code

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import partial
 from pathlib import Path
 
@@ -15,8 +16,7 @@ from xspec.lint.config import Overrides, Settings, settings_for
 from xspec.source import SourceFile
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     overrides: Overrides = Overrides()
     use_cache: bool = True
 

@@ -19,8 +19,7 @@ def _child_names(kind: type) -> tuple[str, ...] | None:
     """The fields of an AST node type that can hold nodes; None for anything else."""
     names = _CHILDREN.get(kind, ())
     if names == ():
-        fields = getattr(kind, "__dataclass_fields__", None)
-        names = None if fields is None or kind is Span else tuple(n for n in fields if n != "span")
+        names = tuple(n for n in kind._fields if n != "span") if kind in ast.NODE_TYPES else None
         _CHILDREN[kind] = names
     return names
 

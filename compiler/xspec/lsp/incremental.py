@@ -13,7 +13,6 @@ tests/lsp/test_incremental.py checks that equality on mangled specs.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import OrderedDict
 
@@ -94,7 +93,7 @@ def _shift(node, lines: int, offset: int):
         return tuple([_shift(n, lines, offset) for n in node])
     plan = _PLANS.get(type(node))
     if plan is None:
-        if not dataclasses.is_dataclass(node):
+        if not ast.is_node(node):
             return node
         plan = _PLANS[type(node)] = _plan(type(node))
     return type(node)(*[getattr(node, name) if plain else _shift(getattr(node, name), lines, offset)
@@ -106,7 +105,7 @@ _SCALARS = {"str", "int", "float", "bool"}
 
 def _plan(kind: type) -> tuple[tuple[str, bool], ...]:
     """Each field, and whether it is a plain value that needs no shifting (by annotation)."""
-    return tuple((f.name, str(f.type) in _SCALARS) for f in dataclasses.fields(kind))
+    return tuple((name, kind.__annotations__[name] in _SCALARS) for name in kind._fields)
 
 
 def install() -> None:

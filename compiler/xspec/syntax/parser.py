@@ -1,5 +1,9 @@
 """Text to AST with lark's LALR parser, and lark's errors turned into diagnostics.
 
+lalr.py parses with lark's tables in one loop; a file it hands back (a syntax error,
+or something only lark's contextual lexer can read) goes to lark's own standalone
+parser, loaded the first time one does, which parses it or says what is wrong.
+
 When the whole file does not parse, each top-level item is parsed on its own so that
 one typo does not hide the rest of the file: the user sees an error per broken item
 and the checker still runs on the items that parse.
@@ -10,17 +14,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from xspec.syntax._lark_standalone import (
-    Lark_StandAlone,
-    UnexpectedCharacters,
-    UnexpectedEOF,
-    UnexpectedInput,
-    UnexpectedToken,
-)
-
 from xspec.diagnostics import Diagnostic, DiagnosticBag
 from xspec.source import SourceFile
-from xspec.syntax import ast, fastlex
+from xspec.syntax import ast
+from xspec.syntax.lalr import TableDriver
 from xspec.syntax.postlex import MAX_DEPTH, NestingTooDeep, NewlineFilter
 from xspec.syntax.transform import AstBuilder, ParseContext
 
@@ -36,16 +33,22 @@ _FRIENDLY = {
 }
 
 
-@lru_cache(maxsize=2)
-def _parser(fast_lexer: bool = True):
-    """lark's LALR parser for grammar.lark, from tables generated ahead of time
-    (see generate.py), with the AST built as it parses."""
+@lru_cache(maxsize=1)
+def _table_driver() -> tuple[AstBuilder, TableDriver]:
+    """The AST builder, and lalr.py's loop over lark's tables calling it."""
     builder = AstBuilder()
-    lark = Lark_StandAlone(postlex=NewlineFilter(), transformer=builder,
+    return builder, TableDriver(builder, {"COMMENT": _keep_comment(builder)})
+
+
+@lru_cache(maxsize=1)
+def _lark():
+    """lark's own LALR parser for grammar.lark (tables generated ahead of time, see
+    generate.py), building the AST with the same builder as it parses."""
+    from xspec.syntax._lark_standalone import Lark_StandAlone
+
+    builder = _table_driver()[0]
+    return Lark_StandAlone(postlex=NewlineFilter(), transformer=builder,
                            lexer_callbacks={"COMMENT": _keep_comment(builder)})
-    if fast_lexer:
-        fastlex.install(lark)
-    return lark, builder
 
 
 def _keep_comment(builder: AstBuilder):
@@ -79,19 +82,31 @@ def _empty(source: SourceFile) -> ast.Module:
 
 def _parse_text(source: SourceFile, text: str, line_offset: int, pos_offset: int,
                 bag: DiagnosticBag) -> tuple[ast.Module, Diagnostic | None]:
-    lark, builder = _parser()
+    builder, driver = _table_driver()
     builder.ctx = ctx = ParseContext(source.path, line_offset, pos_offset)
-    try:
-        module = lark.parse(text)
-    except UnexpectedInput as e:
-        return _empty(source), _report(source, e, pos_offset, bag)
-    except NestingTooDeep as e:
-        span = source.span_at(e.token.start_pos + pos_offset)
-        return _empty(source), bag.add("E007", span, MAX_DEPTH)
+    module = driver.parse(text)
+    if module is None:   # lark's parser parses it, or finds the error and says what it is
+        builder.ctx = ctx = ParseContext(source.path, line_offset, pos_offset)
+        module, error = _parse_with_lark(source, text, pos_offset, bag)
+        if error is not None:
+            return _empty(source), error
     for code, span, message in ctx.errors:
         bag.add(code, span, message)
     comments = tuple(ctx.comments)
     return ast.Module(module.path, module.header, module.items, comments, module.span), None
+
+
+def _parse_with_lark(source: SourceFile, text: str, pos_offset: int,
+                     bag: DiagnosticBag) -> tuple[ast.Module | None, Diagnostic | None]:
+    from xspec.syntax._lark_standalone import UnexpectedInput
+
+    try:
+        return _lark().parse(text), None
+    except UnexpectedInput as e:
+        return None, _report(source, e, pos_offset, bag)
+    except NestingTooDeep as e:
+        span = source.span_at(e.token.start_pos + pos_offset)
+        return None, bag.add("E007", span, MAX_DEPTH)
 
 
 def _parse_items_separately(source: SourceFile, bag: DiagnosticBag) -> ast.Module:
@@ -117,8 +132,9 @@ def _parse_items_separately(source: SourceFile, bag: DiagnosticBag) -> ast.Modul
     return ast.Module(source.path, header, tuple(items), tuple(comments), span, tuple(lost))
 
 
-def _report(source: SourceFile, error: UnexpectedInput, pos_offset: int,
-            bag: DiagnosticBag) -> Diagnostic:
+def _report(source: SourceFile, error, pos_offset: int, bag: DiagnosticBag) -> Diagnostic:
+    from xspec.syntax._lark_standalone import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     if isinstance(error, UnexpectedCharacters):
         return _report_character(source, error.pos_in_stream + pos_offset, bag)
     if isinstance(error, UnexpectedEOF):

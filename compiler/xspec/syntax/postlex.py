@@ -5,25 +5,25 @@ inside ``()`` and ``[]``. Rather than sprinkle optional newlines over the gramma
 (which makes LALR conflicts), this pass drops the ones that cannot matter, so the
 grammar sees at most one ``_NL`` in a row. It looks only backwards: holding a token
 back would desynchronise lark's contextual lexer from the parser state.
+
+lalr.py runs the same steps inline; this class is what lark's own parser runs.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from xspec.syntax._lark_standalone import Token
-
-_OPEN = {"LPAR": "RPAR", "LSQB": "RSQB", "LBRACE": "RBRACE"}
-_CLOSE = {v: k for k, v in _OPEN.items()}
+OPENS = {"LPAR", "LSQB", "LBRACE"}
+OPENER_OF = {"RPAR": "LPAR", "RSQB": "LSQB", "RBRACE": "LBRACE"}
 # A newline right after these cannot end a member.
-_NO_NL_AFTER = {None, "_NL", "LBRACE", "COMMA"}
+NO_NL_AFTER = {None, "_NL", "LBRACE", "COMMA"}
 
 
 MAX_DEPTH = 64
 
 
 class NestingTooDeep(Exception):
-    def __init__(self, token: Token):
+    def __init__(self, token):
         super().__init__(MAX_DEPTH)
         self.token = token
 
@@ -31,19 +31,19 @@ class NestingTooDeep(Exception):
 class NewlineFilter:
     always_accept = ("_NL",)
 
-    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+    def process(self, stream: Iterator) -> Iterator:
         brackets: list[str] = []
         previous: str | None = None
         for token in stream:
             kind = token.type
             if kind == "_NL":
-                if (brackets and brackets[-1] != "LBRACE") or previous in _NO_NL_AFTER:
+                if (brackets and brackets[-1] != "LBRACE") or previous in NO_NL_AFTER:
                     continue
-            if kind in _OPEN:
+            elif kind in OPENS:
                 brackets.append(kind)
                 if len(brackets) > MAX_DEPTH:
                     raise NestingTooDeep(token)
-            elif kind in _CLOSE and brackets and brackets[-1] == _CLOSE[kind]:
+            elif kind in OPENER_OF and brackets and brackets[-1] == OPENER_OF[kind]:
                 brackets.pop()
             previous = kind
             yield token

@@ -1,10 +1,11 @@
-"""Builds the AST while the LALR parser runs (lark's embedded transformer)."""
+"""Builds the AST while the LALR parser runs: one method per grammar rule, called with
+the rule's children as lark passes them to an embedded transformer (lalr.py's loop
+passes the same). Terminals arrive as tokens: ``str`` subclasses with positions,
+lark's ``Token`` or lalr.py's."""
 
 from __future__ import annotations
 
 import math
-
-from xspec.syntax._lark_standalone import Token, Transformer
 
 from xspec.syntax import ast
 from xspec.syntax.strings import StringError, split_string
@@ -50,13 +51,13 @@ _VALUE_TOKENS = {"NAME", "STRING", "INT", "FLOAT", "QUANTITY"}
 def _meaningful(children):
     """The children that carry meaning; punctuation is kept by lark only for spans."""
     return [c for c in children
-            if c is not None and not (type(c) is Token and c.type not in _VALUE_TOKENS)]
+            if c is not None and not (isinstance(c, str) and c.type not in _VALUE_TOKENS)]
 
 
 def _first_located(children):
     """The first child with a position: not a missing optional, not a newline."""
     for child in children:
-        if child is not None and not (type(child) is Token and child.type == "_NL"):
+        if child is not None and not (isinstance(child, str) and child.type == "_NL"):
             return child
     return None
 
@@ -70,11 +71,10 @@ def _with_span(method):
     return callback
 
 
-class AstBuilder(Transformer):
+class AstBuilder:
     """One method per grammar rule; each returns an AST node."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.ctx = ParseContext("<none>")
 
     # -- spans -----------------------------------------------------------------
@@ -84,26 +84,26 @@ class AstBuilder(Transformer):
         if first is None:
             return None
         c = self.ctx
-        if isinstance(first, Token):
+        if isinstance(first, str):
             line, column, start = first.line + c.line_offset, first.column, first.start_pos + c.pos_offset
         else:
             line, column, start = first.span.line, first.span.column, first.span.start
-        if isinstance(last, Token):
+        if isinstance(last, str):
             end_line, end_column, end = last.end_line + c.line_offset, last.end_column, last.end_pos + c.pos_offset
         else:
             end_line, end_column, end = last.span.end_line, last.span.end_column, last.span.end
         return Span(c.path, line, column, end_line, end_column, start, end)
 
-    def _tspan(self, token: Token) -> Span:
+    def _tspan(self, token) -> Span:
         c = self.ctx
         return Span(c.path, token.line + c.line_offset, token.column,
                     token.end_line + c.line_offset, token.end_column,
                     token.start_pos + c.pos_offset, token.end_pos + c.pos_offset)
 
-    def _ident(self, token: Token) -> ast.Ident:
+    def _ident(self, token) -> ast.Ident:
         return ast.Ident(str(token), self._tspan(token))
 
-    def _str(self, token: Token) -> ast.Str:
+    def _str(self, token) -> ast.Str:
         span = self._tspan(token)
         raw = str(token)
         try:
@@ -159,8 +159,8 @@ class AstBuilder(Transformer):
 
     @_with_span
     def block(self, span, children):
-        names = [c for c in children if isinstance(c, Token) and c.type == "NAME"]
-        members = tuple(c for c in children if c is not None and not isinstance(c, Token))
+        names = [c for c in children if isinstance(c, str) and c.type == "NAME"]
+        members = tuple(c for c in children if c is not None and not isinstance(c, str))
         name = self._ident(names[1]) if len(names) > 1 else None
         return ast.Block(self._ident(names[0]), name, members, span)
 
@@ -190,7 +190,7 @@ class AstBuilder(Transformer):
         name, type_expr, *rest = children
         constraint = next((c for c in rest if isinstance(c, (ast.RangeConstraint, ast.SetConstraint))), None)
         default = next((c.value for c in rest if isinstance(c, _Default)), None)
-        doc = next((self._str(c) for c in rest if isinstance(c, Token)), None)
+        doc = next((self._str(c) for c in rest if isinstance(c, str)), None)
         return ast.Param(self._ident(name), type_expr, constraint, default, doc, span)
 
     @_with_span

@@ -3,18 +3,20 @@
 Lint rules and lowering read this model. Each object keeps its AST ``node`` so
 diagnostics can point at the exact text; values are plain Python: durations in
 seconds, sizes in bytes, strings with ``${...}`` as ``Template``.
+
+The immutable values are named tuples (see syntax/ast.py for why not frozen
+dataclasses); the objects the checker fills in are dataclasses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 from xspec.syntax import ast
 
 
-@dataclass(frozen=True)
-class Placeholder:
+class Placeholder(NamedTuple):
     """A value only known per job: a param, a builtin, a data attribute or a secret."""
 
     kind: str          # "param" | "builtin" | "data" | "secret"
@@ -25,8 +27,7 @@ class Placeholder:
         return "${" + self.name + (f".{self.attr}" if self.attr else "") + "}"
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(NamedTuple):
     """A string made of literal text and placeholders, filled in per job."""
 
     parts: tuple[Union[str, Placeholder], ...]
@@ -39,15 +40,13 @@ class Template:
         return [p for p in self.parts if isinstance(p, Placeholder)]
 
 
-@dataclass(frozen=True)
-class Distribution:
+class Distribution(NamedTuple):
     kind: str          # uniform | loguniform | randint | choice
     args: tuple
     node: ast.Call
 
 
-@dataclass(frozen=True)
-class SecretSource:
+class SecretSource(NamedTuple):
     kind: str          # env | k8s
     args: tuple[str, ...]
 

@@ -5,13 +5,12 @@ This table is the single source for the checker, the docs and editor completion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 # ---- value types ---------------------------------------------------------------
 
-@dataclass(frozen=True)
-class T:
+class T(NamedTuple):
     """A value type. ``name`` is one of the scalar names below or a constructor."""
 
     name: str
@@ -62,16 +61,14 @@ def enum(*choices: str) -> T:
 
 # ---- blocks -------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     name: str
     type: T
     doc: str
     required: bool = False
 
 
-@dataclass(frozen=True)
-class BlockSchema:
+class BlockSchema(NamedTuple):
     kind: str
     doc: str
     fields: tuple[FieldSpec, ...]

@@ -7,7 +7,6 @@ References are resolved here, through the scope chain described in docs/language
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -36,6 +35,8 @@ class Scope:
 
 
 def did_you_mean(name: str, candidates) -> list[str]:
+    import difflib   # only for a misspelt name
+
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return [f"did you mean `{close[0]}`?"] if close else []
 

@@ -1,6 +1,5 @@
 """DAT001 data-without-hash."""
 
-import hashlib
 
 from xspec.diagnostics import Fix, Severity
 from xspec.lint.edits import insert_field
@@ -55,6 +54,8 @@ def data_without_hash(ctx):
 
 
 def _fix(ctx, entry):
+    import hashlib   # here, not at the top: OpenSSL costs 2 ms of every cold check
+
     if not isinstance(entry.path, str):
         return None
     local = ctx.folder / entry.path

@@ -1,6 +1,5 @@
 """DET001 missing-seed."""
 
-import hashlib
 
 from xspec.diagnostics import Fix, Severity
 from xspec.lint.edits import insert_field
@@ -43,6 +42,8 @@ def missing_seed(ctx):
     """
     for exp in ctx.experiments:
         if exp.seed is None and exp.node.field("seed") is None:
+            import hashlib   # here, not at the top: OpenSSL costs 2 ms of every cold check
+
             seed = int(hashlib.sha256(exp.name.encode()).hexdigest()[:8], 16) % 2**31
             edit = insert_field(ctx.text, exp.node, f"seed = {seed}",
                                 after=("description", "env", "data"))

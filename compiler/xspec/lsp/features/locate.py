@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Iterator
 
 from xspec.syntax import ast
@@ -10,14 +9,14 @@ from xspec.syntax import ast
 
 def children(node) -> Iterator:
     """The AST nodes directly inside ``node``, in source order."""
-    for f in dataclasses.fields(node):
-        if f.name == "span":
+    for name in node._fields:
+        if name == "span":
             continue
-        value = getattr(node, f.name)
-        if isinstance(value, tuple):
-            yield from (v for v in value if dataclasses.is_dataclass(v))
-        elif dataclasses.is_dataclass(value):
+        value = getattr(node, name)
+        if ast.is_node(value):
             yield value
+        elif type(value) is tuple:
+            yield from (v for v in value if ast.is_node(v))
 
 
 def walk(node) -> Iterator:
