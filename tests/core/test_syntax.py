@@ -104,10 +104,10 @@ def test_trivial_files_parse(text):
 
 
 def test_generated_parser_matches_the_grammar():
-    from xspec.syntax import _lark_standalone
+    from xspec.syntax import _lark_standalone, _tables
     from xspec.syntax.generate import grammar_digest
 
-    assert _lark_standalone.GRAMMAR_SHA256 == grammar_digest(), \
+    assert _lark_standalone.GRAMMAR_SHA256 == _tables.GRAMMAR_SHA256 == grammar_digest(), \
         "grammar.lark changed: run `python -m xspec.syntax.generate`"
 
 
@@ -147,3 +147,18 @@ def test_table_driver_matches_larks_own_on_generated_specs(text):
     ours = parse(SourceFile("t.xspec", text))
     with mock.patch.object(TableDriver, "parse", lambda self, text: None):
         assert parse(SourceFile("t.xspec", text)) == ours
+
+
+def test_lark_runtime_loads_only_for_files_the_loop_hands_back():
+    import subprocess
+    import sys
+
+    code = ("import sys; from xspec.source import SourceFile; from xspec.syntax.parser import parse; "
+            "parse(SourceFile('t.xspec', sys.argv[1])); print('xspec.syntax._lark_standalone' in sys.modules)")
+
+    def loads_lark(text: str) -> str:
+        return subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    assert loads_lark(HEADER + 'env e { python = "3.11" }\n') == "False"
+    assert loads_lark(HEADER + "env e { python = }\n") == "True"

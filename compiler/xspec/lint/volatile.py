@@ -30,8 +30,8 @@ MARKERS = ("$(", "`", "EPOCH", "datetime.", "time.", ")T", "HOSTNAME", "$$", "PP
            "gethostname", "platform.node", "getpid", "RANDOM", "uuid", "/dev/", "mktemp", "shuf",
            "urandom", "secrets.token_")
 _TABLES = {"clock": CLOCK, "host": HOST, "random": RANDOM}
-_ALL = re.compile("|".join(f"(?P<{name}>{'|'.join(f'(?:{p})' for p in table)})"
-                           for name, table in _TABLES.items()))
+# Compiled on first use (by re's cache): only a file with a marker needs it.
+_ALL = "|".join(f"(?P<{name}>{'|'.join(f'(?:{p})' for p in table)})" for name, table in _TABLES.items())
 
 
 def matches(ctx, table: str) -> list[tuple[Span, str]]:
@@ -50,7 +50,7 @@ def _search(ctx) -> dict[str, list]:
     if not any(marker in ctx.text for marker in MARKERS):
         return found
     seen = set()
-    for match in _ALL.finditer(ctx.text):
+    for match in re.finditer(_ALL, ctx.text):
         literal = _literal_at(ctx, match)
         if literal is None or (id(literal), match.lastgroup) in seen:
             continue

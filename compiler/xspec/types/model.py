@@ -5,7 +5,9 @@ diagnostics can point at the exact text; values are plain Python: durations in
 seconds, sizes in bytes, strings with ``${...}`` as ``Template``.
 
 The immutable values are named tuples (see syntax/ast.py for why not frozen
-dataclasses); the objects the checker fills in are dataclasses.
+dataclasses). The objects the checker fills in are dataclasses compared by identity
+(``eq=False``): each definition is checked once and the same object is shared by
+everything that refers to it, so it can also key a dict or sit in a set.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class SecretSource(NamedTuple):
     args: tuple[str, ...]
 
 
-@dataclass
+@dataclass(eq=False)
 class DataEntry:
     name: str
     module: str
@@ -64,7 +66,7 @@ class DataEntry:
     node: ast.Block | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Env:
     name: str
     module: str
@@ -79,7 +81,7 @@ class Env:
     node: ast.Block | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Profile:
     name: str
     module: str
@@ -92,7 +94,7 @@ class Profile:
     node: ast.Block | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Preset:
     name: str
     module: str
@@ -102,7 +104,7 @@ class Preset:
     node: ast.Block | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class ParamDecl:
     name: str
     type: str                      # int float str bool enum path duration size
@@ -116,7 +118,7 @@ class ParamDecl:
     node: ast.Param | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Sweep:
     kind: str                                   # grid | zip | random
     axes: dict[str, list] = field(default_factory=dict)          # grid and zip
@@ -126,7 +128,7 @@ class Sweep:
     node: ast.Block | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Resources:
     cpus: int | None = None
     gpus: int | None = None
@@ -139,14 +141,14 @@ class Resources:
     node: ast.Block | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Secret:
     name: str
     source: SecretSource
     node: ast.Secret | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Target:
     scheduler: str
     settings: dict[str, Any] = field(default_factory=dict)
@@ -157,7 +159,7 @@ class Target:
 Arg = tuple  # one argv element: a tuple of str | Placeholder parts
 
 
-@dataclass
+@dataclass(eq=False)
 class Experiment:
     name: str
     module: str
@@ -184,7 +186,7 @@ class Experiment:
         return isinstance(self.run, Template)
 
 
-@dataclass
+@dataclass(eq=False)
 class CheckedModule:
     """One file's definitions after checking."""
 
