@@ -61,3 +61,13 @@ def test_full_rendering_matches_snapshot(code, snapshot):
     shown = [d for d in found if d.code == code]
     sources = {m.source.path: m.source for m in result.program.modules.values()}
     assert render(shown, redact(sources, shown)) == snapshot
+
+
+def test_credentials_in_url_counts_each_url_on_a_line(tmp_path):
+    from tests.lint.support import diagnostics
+
+    found = diagnostics('xspec 1\n\n# mirrors: https://a:first-pass@one.example/ '
+                        'https://b:second-pass@two.example/\n'
+                        '# last line, no newline: https://c:third-pass@three.example/', tmp_path)
+    assert [(d.code, d.span.line) for d in found if d.code == "SEC007"] == \
+        [("SEC007", 3), ("SEC007", 3), ("SEC007", 4)]

@@ -49,6 +49,8 @@ class Settings(NamedTuple):
         return _enabled(self.select + self.extend_select, ignored)
 
     def ignored_for(self, spec: Path) -> tuple[str, ...]:
+        if not self.per_file_ignores:
+            return ()
         relative = self.relative(spec)
         return tuple(code for pattern, codes in self.per_file_ignores
                      if _matches(relative, pattern) for code in codes)
@@ -62,6 +64,8 @@ class Settings(NamedTuple):
         return severity >= SEVERITIES[self.fail_on]
 
     def is_excluded(self, spec: Path) -> bool:
+        if not self.exclude:
+            return False
         relative = self.relative(spec)
         return relative is not None and any(_matches(relative, p) for p in self.exclude)
 

@@ -60,7 +60,9 @@ def lint_paths(paths: list[Path], options: Options = Options(), jobs: int = 0) -
             sources.update(hit[1])
     if misses:
         from xspec import api
+        from xspec.lint.registry import all_rules
 
+        all_rules()   # once, here: worker processes forked from this one start with the rules loaded
         fresh = api.check_many(misses, jobs, chunk=partial(lint_chunk, options=options))
         diagnostics.extend(fresh.diagnostics)
         sources.update(fresh.sources)

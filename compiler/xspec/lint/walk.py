@@ -12,16 +12,16 @@ from xspec.types import model as M
 PROSE_FIELDS = ("description",)
 
 
-_CHILDREN: dict[type, tuple[str, ...] | None] = {}
+_NO_NODES = {"str", "int", "float", "bool", "Span", "tuple[str, ...]"}   # field annotations
 
 
-def _child_names(kind: type) -> tuple[str, ...] | None:
-    """The fields of an AST node type that can hold nodes; None for anything else."""
-    names = _CHILDREN.get(kind, ())
-    if names == ():
-        names = tuple(n for n in kind._fields if n != "span") if kind in ast.NODE_TYPES else None
-        _CHILDREN[kind] = names
-    return names
+def _child_fields(kind: type) -> tuple[int, ...]:
+    """Positions of the fields of a node type that can hold nodes, last first."""
+    return tuple(i for i, name in reversed(list(enumerate(kind._fields)))
+                 if kind.__annotations__[name] not in _NO_NODES)
+
+
+_CHILD_FIELDS = {kind: _child_fields(kind) for kind in ast.NODE_TYPES}
 
 
 def walk(node: Any, prune=None) -> Iterator[Any]:
@@ -34,17 +34,16 @@ def walk(node: Any, prune=None) -> Iterator[Any]:
         if kind is tuple:
             stack.extend(reversed(current))
             continue
-        names = _CHILDREN[kind] if kind in _CHILDREN else _child_names(kind)
-        if names is None or (prune is not None and prune(current)):
+        fields = _CHILD_FIELDS.get(kind)
+        if fields is None or (prune is not None and prune(current)):
             continue
         yield current
-        for name in reversed(names):
-            child = getattr(current, name)
-            if child is not None and type(child) not in _LEAVES:
+        for index in fields:
+            child = current[index]
+            if type(child) is tuple:
+                stack.extend(reversed(child))
+            elif child is not None:
                 stack.append(child)
-
-
-_LEAVES = {str, int, float, bool}
 
 
 def _is_prose(node) -> bool:

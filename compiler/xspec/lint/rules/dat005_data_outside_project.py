@@ -30,10 +30,11 @@ def data_outside_project(ctx):
     ## Fix safety
     No fix: the file has to be moved into the project first.
     """
-    root = ctx.project_root.resolve()
+    root = None
     for entry in ctx.data:
         if not isinstance(entry.path, str) or ABSOLUTE_PATH.match(entry.path):
             continue
+        root = root or ctx.project_root.resolve()
         if not (ctx.folder / entry.path).resolve().is_relative_to(root):
             yield ctx.report("DAT005", field_span(entry.node, "path"), entry.name, entry.path,
                              hints=["move the file into the project, or move the project root up "

@@ -7,6 +7,9 @@ from xspec.lint.registry import rule
 from xspec.lint.secrets import mask
 
 USERINFO = re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@\"]+:(?P<secret>[^/\s@\"]+)@")
+# USERINFO without the scheme: it starts with a literal, so re finds it fast. A line
+# without it cannot hold a USERINFO match (neither crosses a line).
+_USERINFO_TAIL = re.compile(r"://[^/\s:@\"]+:[^/\s@\"]+@")
 QUERY = re.compile(r"[?&](?:token|access_token|auth|api_key|apikey|key|sig|signature|password"
                    r"|X-Amz-Signature|X-Amz-Credential|X-Goog-Signature|X-Goog-Credential)"
                    r"=(?P<secret>[^&\s\"#]+)", re.I)
@@ -39,12 +42,25 @@ def credentials_in_url(ctx):
     ## Fix safety
     No fix: the credential must be revoked and provided another way.
     """
-    for pattern in (USERINFO, QUERY):
-        for match in pattern.finditer(ctx.text):
-            secret = match.group("secret")
-            if secret.startswith("${"):
-                continue
-            start = match.start("secret")
-            shown = match.group(0).replace(secret, mask(secret))
-            yield ctx.report("SEC007", ctx.source.span_at(start, len(secret)), shown, hints=[
-                "use a credential helper, ~/.netrc or a `secret`, not the URL"])
+    text = ctx.text
+    matches = [m for start, end in _lines_with(_USERINFO_TAIL, text)
+               for m in USERINFO.finditer(text, start, end)]
+    if "?" in text or "&" in text:
+        matches += QUERY.finditer(text)
+    for match in matches:
+        secret = match.group("secret")
+        if secret.startswith("${"):
+            continue
+        start = match.start("secret")
+        shown = match.group(0).replace(secret, mask(secret))
+        yield ctx.report("SEC007", ctx.source.span_at(start, len(secret)), shown, hints=[
+            "use a credential helper, ~/.netrc or a `secret`, not the URL"])
+
+
+def _lines_with(pattern, text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of ``text`` where ``pattern`` matches, in order."""
+    lines = []
+    for start in sorted({text.rfind("\n", 0, m.start()) + 1 for m in pattern.finditer(text)}):
+        end = text.find("\n", start)
+        lines.append((start, end if end >= 0 else len(text)))
+    return lines
