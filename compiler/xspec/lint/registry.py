@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import pkgutil
+import os
 from typing import Callable, Iterable, NamedTuple
 
 from xspec.diagnostics import Diagnostic, Severity
@@ -115,8 +115,15 @@ def _load_package(package: str) -> None:
         return
     _LOADED.add(package)
     module = importlib.import_module(package)
-    for info in pkgutil.iter_modules(module.__path__):
-        importlib.import_module(f"{package}.{info.name}")
+    for name in sorted(_module_names(module.__path__)):
+        importlib.import_module(f"{package}.{name}")
+
+
+def _module_names(folders) -> set[str]:
+    """The modules in a package's folders (pkgutil.iter_modules, for plain folders,
+    without importing pkgutil: a millisecond of every cold start)."""
+    return {entry.name[:-3] for folder in folders for entry in os.scandir(folder)
+            if entry.name.endswith(".py") and entry.name != "__init__.py" and entry.is_file()}
 
 
 def by_name_or_code(key: str) -> Rule | None:

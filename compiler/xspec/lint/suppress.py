@@ -35,6 +35,8 @@ META = ("COR006", "COR007", "COR008")
 
 @dataclass
 class Directive:
+    """One `# xspec: ignore[...]` comment, and the codes it has silenced so far."""
+
     whole_file: bool
     line: int
     written: tuple[str, ...]              # the codes as written

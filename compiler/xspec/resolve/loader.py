@@ -24,6 +24,8 @@ SPEC_SUFFIX = ".xspec"
 
 @dataclass
 class LoadedModule:
+    """One file of a program: its source, its tree and what its imports point at."""
+
     key: Path                       # resolved real path: the module's identity
     source: SourceFile
     tree: ast.Module

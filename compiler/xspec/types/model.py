@@ -55,6 +55,8 @@ class SecretSource(NamedTuple):
 
 @dataclass(eq=False)
 class DataEntry:
+    """A `data` block: where the file is and what pins it."""
+
     name: str
     module: str
     url: str | None = None
@@ -68,6 +70,8 @@ class DataEntry:
 
 @dataclass(eq=False)
 class Env:
+    """An `env` block: interpreter, packages, image, Nix pin and variables."""
+
     name: str
     module: str
     python: str | None = None
@@ -83,6 +87,8 @@ class Env:
 
 @dataclass(eq=False)
 class Profile:
+    """A determinism `profile`: a framework's switches and variables for repeatable runs."""
+
     name: str
     module: str
     framework: str = "generic"
@@ -96,6 +102,8 @@ class Profile:
 
 @dataclass(eq=False)
 class Preset:
+    """A target `preset`: scheduler settings a `target` block can start from."""
+
     name: str
     module: str
     scheduler: str = "slurm"
@@ -106,6 +114,8 @@ class Preset:
 
 @dataclass(eq=False)
 class ParamDecl:
+    """A `param`: its type, its range or set, its default and doc."""
+
     name: str
     type: str                      # int float str bool enum path duration size
     choices: tuple = ()            # enum choices
@@ -120,6 +130,8 @@ class ParamDecl:
 
 @dataclass(eq=False)
 class Sweep:
+    """A `sweep` block: grid or zip axes, or random distributions with trials."""
+
     kind: str                                   # grid | zip | random
     axes: dict[str, list] = field(default_factory=dict)          # grid and zip
     distributions: dict[str, Distribution] = field(default_factory=dict)  # random
@@ -130,6 +142,8 @@ class Sweep:
 
 @dataclass(eq=False)
 class Resources:
+    """A `resources` block: sizes in bytes, times in seconds."""
+
     cpus: int | None = None
     gpus: int | None = None
     gpu_type: str | None = None
@@ -143,6 +157,8 @@ class Resources:
 
 @dataclass(eq=False)
 class Secret:
+    """A `secret NAME from ...`: the name a job sees and where its value comes from."""
+
     name: str
     source: SecretSource
     node: ast.Secret | None = None
@@ -150,6 +166,8 @@ class Secret:
 
 @dataclass(eq=False)
 class Target:
+    """A `target` block: a scheduler's settings, a preset's merged under the block's own."""
+
     scheduler: str
     settings: dict[str, Any] = field(default_factory=dict)
     preset: Preset | None = None
@@ -161,6 +179,8 @@ Arg = tuple  # one argv element: a tuple of str | Placeholder parts
 
 @dataclass(eq=False)
 class Experiment:
+    """An `experiment` block, checked: what runs, with what, how often, where."""
+
     name: str
     module: str
     env: Env | None = None
