@@ -4,6 +4,12 @@
 
 Prints figures; asserts nothing. Run with bytecode caching on (the default for an
 installed package): PYTHONDONTWRITEBYTECODE is removed from the child environment.
+
+The cold-start figure is a ratio to `python -c "import click"` under the interpreter
+that runs this script, so it depends on that interpreter's own start-up: a system
+python3 whose site-packages run .pth files (certifi's, here) starts slower than a
+bare virtual environment, and the ratio is lower there. Run it with each python you
+care about (`.venv/bin/python bench/check.py`).
 """
 
 from __future__ import annotations
