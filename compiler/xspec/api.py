@@ -36,16 +36,18 @@ class Result:
         return [e for m in self.entry_modules() for e in m.experiments.values()]
 
 
-def load(path: str | Path, text: str | None = None) -> Program:
-    """Parse ``path`` (or ``text`` as if it were that file) and everything it imports."""
+def load(path: str | Path, text: str | None = None, parse=None) -> Program:
+    """Parse ``path`` (or ``text`` as if it were that file) and everything it imports.
+    ``parse`` stands in for the parser (see ``resolve.loader.Loader``)."""
     program = Program()
-    Loader(program).load_entry(Path(path), text)
+    loader = Loader(program) if parse is None else Loader(program, parse)
+    loader.load_entry(Path(path), text)
     return program
 
 
-def check(path: str | Path, text: str | None = None) -> Result:
+def check(path: str | Path, text: str | None = None, parse=None) -> Result:
     """Load, resolve and type-check one spec."""
-    return _check_program(load(path, text))
+    return _check_program(load(path, text, parse))
 
 
 def check_paths(paths: list[Path]) -> Result:

@@ -61,3 +61,12 @@ def test_a_piece_that_moved_gets_its_new_lines_and_offsets():
     module, _ = incremental.parse(SourceFile("m.xspec", moved))
     b = module.items[1]
     assert (b.span.line, b.span.start) == (5, moved.index("let b"))
+
+
+def test_the_servers_checks_parse_incrementally(tmp_path):
+    from xspec.lsp.features.diagnostics import check
+
+    incremental.clear()
+    path = tmp_path / "m.xspec"
+    check(path, 'xspec 1\n\nenv e {\n  python = "3.11.9"\n}\n')
+    assert 'env e {\n  python = "3.11.9"\n}\n' in {piece for _, piece in incremental._cache}

@@ -22,16 +22,16 @@ class Options(NamedTuple):
 
 
 def lint_file(path: str | Path, settings: Settings | None = None, text: str | None = None,
-              depends: set | None = None) -> tuple[list[Diagnostic], object]:
+              depends: set | None = None, parse=None) -> tuple[list[Diagnostic], object]:
     """Every diagnostic for one spec (checker errors and lint findings), and the
     ``api.Result`` they came from. ``text`` stands in for the file's content; files
-    the rules read are added to ``depends``."""
+    the rules read are added to ``depends``; ``parse`` stands in for the parser."""
     from xspec import api
     from xspec.lint.engine import lint_result
 
     path = Path(path)
     settings = settings or settings_for(path)
-    result = api.check(path, text)
+    result = api.check(path, text, parse)
     found = result.diagnostics + lint_result(result, settings, depends)
     return sorted(found, key=lambda d: d.sort_key), result
 

@@ -1,7 +1,7 @@
 """When documents are checked: at once, one at a time, newest text first.
 
-The core runs on a single worker thread: lark's parser keeps per-parse state and is not
-thread-safe, and one thread keeps the event loop free to answer hovers and completions
+The core runs on a single worker thread: the parser keeps per-parse state in its AST
+builder and the incremental parser a cache of trees, neither thread-safe, and one thread keeps the event loop free to answer hovers and completions
 while a check runs. Edits are coalesced rather than delayed by a timer: an edit to an
 idle document is checked immediately (no latency added), and edits that arrive while
 its check runs replace each other, so only the newest text is checked next and a stale

@@ -108,12 +108,5 @@ def _plan(kind: type) -> tuple[tuple[str, bool], ...]:
     return tuple((name, kind.__annotations__[name] in _SCALARS) for name in kind._fields)
 
 
-def install() -> None:
-    """Make the loader parse incrementally (in the server process only)."""
-    from xspec.resolve import loader
-
-    loader.parse = parse
-
-
 def clear() -> None:
     _cache.clear()

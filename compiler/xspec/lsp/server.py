@@ -169,10 +169,8 @@ def _watch_files(server: XspecServer) -> None:
 
 
 def build() -> XspecServer:
-    from xspec.lsp import incremental
     from xspec.lsp.features import actions, completion, formatting, hover, navigate, outline, tokens
 
-    incremental.install()
     server = XspecServer()
     _register_documents(server)
     _register_workspace(server)

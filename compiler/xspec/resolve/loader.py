@@ -69,8 +69,11 @@ def display_path(path: Path) -> str:
 
 
 class Loader:
-    def __init__(self, program: Program):
+    def __init__(self, program: Program, parse=parse):
+        """``parse(source) -> (tree, diagnostics)`` is the parser's, or one that gives
+        the same results (the language server's reuses the trees of unchanged items)."""
         self.program = program
+        self.parse = parse
         self.bag = program.bag
         self._visiting: list[Path] = []
         self._via: list[ast.Import] = []   # the import that left each module on the stack
@@ -90,7 +93,7 @@ class Loader:
         source = self._read(key, text, display or display_path(key), at)
         if source is None:
             return None
-        tree, diagnostics = parse(source)
+        tree, diagnostics = self.parse(source)
         self.bag.extend(diagnostics)
         module = LoadedModule(key, source, tree, is_stdlib,
                               not_a_spec=any(d.code == "E006" for d in diagnostics))

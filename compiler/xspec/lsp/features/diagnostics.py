@@ -28,15 +28,16 @@ def check(path: Path, text: str) -> tuple[object, list[Diagnostic]]:
     """The core's result for ``text`` as the file at ``path``, and this file's diagnostics."""
     from xspec.lint import lint_file
     from xspec.lint.config import ConfigError, settings_for
+    from xspec.lsp.incremental import parse
 
     try:
         settings = settings_for(path)
     except ConfigError as e:
-        result = api.check(path, text)
+        result = api.check(path, text, parse)
         return result, own_diagnostics(result, result.diagnostics, path) + [_config_error(path, e)]
     if settings.is_excluded(path):
-        return api.check(path, text), []
-    found, result = lint_file(path, settings, text)
+        return api.check(path, text, parse), []
+    found, result = lint_file(path, settings, text, parse=parse)
     return result, own_diagnostics(result, found, path)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from lsprotocol import types as lsp
 
 from xspec import api
+from xspec.lsp import incremental
 from xspec.lsp.convert import LineIndex
 from xspec.lsp.documents import Analysis, path_to_uri
 from xspec.lsp.features.names import Occurrence, Resolver, Symbol, occurrence_at, occurrences
@@ -63,7 +64,7 @@ def references(analysis: Analysis, symbol: Symbol, files: list[Path], sources: d
     for path in files:
         key = path.resolve()
         if key not in seen:
-            programs.append(api.load(path, sources.get(key)))
+            programs.append(api.load(path, sources.get(key), incremental.parse))
     for program in programs:
         _collect(program, symbol, found)
     return [_location(o, text, encoding) for o, text in sorted(found.values(), key=_order)
