@@ -6,23 +6,22 @@ holding the model and every diagnostic. Nothing here prints or exits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from xspec.diagnostics import Diagnostic, Severity
+from xspec.record import Record, new
 from xspec.resolve.loader import Loader, Program
 from xspec.types.model import CheckedModule
 
 SPEC_GLOB = "*.xspec"
 
 
-@dataclass
-class Result:
+class Result(Record):
     """The outcome of checking one or more files."""
 
     program: Program
-    modules: dict[Path, CheckedModule] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    modules: dict[Path, CheckedModule] = new(dict)
+    diagnostics: list[Diagnostic] = new(list)
 
     @property
     def has_errors(self) -> bool:
@@ -80,8 +79,7 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     return list(found)
 
 
-@dataclass
-class Outcome:
+class Outcome(Record):
     """Diagnostics of many files, with the sources needed to show them."""
 
     diagnostics: list[Diagnostic]

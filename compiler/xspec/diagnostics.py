@@ -7,9 +7,9 @@ processes, and (unlike frozen dataclasses on Python 3.11) free to define at impo
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from xspec.record import Record, new
 from xspec.source import Span
 
 
@@ -73,11 +73,10 @@ class Diagnostic(NamedTuple):
         }
 
 
-@dataclass
-class DiagnosticBag:
+class DiagnosticBag(Record):
     """Collects diagnostics from every stage so the user sees all of them at once."""
 
-    items: list[Diagnostic] = field(default_factory=list)
+    items: list[Diagnostic] = new(list)
 
     def add(self, code: str, span: Span, *args: object, hints: tuple[str, ...] | list[str] = (),
             fix: Fix | None = None, severity: Severity | None = None) -> Diagnostic:

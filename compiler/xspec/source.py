@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -37,8 +37,7 @@ class Span(NamedTuple):
                     self.end_column, self.start + offset, self.end + offset)
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """The text of one spec, with the path it is reported under."""
 
     path: str
@@ -59,11 +58,8 @@ class SourceFile:
 
     @property
     def lines(self) -> list[str]:
-        cached = self.__dict__.get("_lines")
-        if cached is None:
-            cached = self.text.splitlines() or [""]
-            object.__setattr__(self, "_lines", cached)
-        return cached
+        """The text's lines (shared: do not modify the list)."""
+        return _lines(self.text)
 
     def span_at(self, offset: int, length: int = 1) -> Span:
         """A span for a raw offset, for errors found before there is a tree."""
@@ -74,3 +70,9 @@ class SourceFile:
 
     def whole(self) -> Span:
         return self.span_at(0, 0)
+
+
+@lru_cache(maxsize=64)
+def _lines(text: str) -> list[str]:
+    """Split once per text: reports ask for the lines of one file again and again."""
+    return text.splitlines() or [""]

@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import NamedTuple
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from xspec.diagnostics import Diagnostic
 from xspec.lint.config import Overrides, Settings, settings_for
+from xspec.record import Record
 from xspec.source import SourceFile
 
 
@@ -36,8 +36,7 @@ def lint_file(path: str | Path, settings: Settings | None = None, text: str | No
     return sorted(found, key=lambda d: d.sort_key), result
 
 
-@dataclass
-class Outcome:
+class Outcome(Record):
     """Diagnostics of many files, with the sources needed to show them (as api.Outcome)."""
 
     diagnostics: list[Diagnostic]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
 
 from xspec.source import SourceFile
 
@@ -117,4 +116,4 @@ def _masked(source: SourceFile, spans) -> SourceFile:
         for i in range(span.start + 4, min(span.end, len(text))):
             if text[i] not in "\n\"":
                 text[i] = "*"
-    return replace(source, text="".join(text))
+    return source._replace(text="".join(text))

@@ -19,9 +19,9 @@ removes them), as are unknown codes (COR007) and directives that do not parse
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from xspec.diagnostics import Diagnostic, Edit, Fix, Severity
+from xspec.record import Record, new
 from xspec.source import SourceFile, Span
 from xspec.syntax import ast
 
@@ -33,8 +33,7 @@ _CODE = re.compile(r"^(?:[A-Z]+[0-9]*|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)$")
 META = ("COR006", "COR007", "COR008")
 
 
-@dataclass
-class Directive:
+class Directive(Record):
     """One `# xspec: ignore[...]` comment, and the codes it has silenced so far."""
 
     whole_file: bool
@@ -43,7 +42,7 @@ class Directive:
     reason: str
     span: Span                            # from its `#` to the end of the comment
     comment: ast.Comment
-    used: set[str] = field(default_factory=set)
+    used: set[str] = new(set)
 
     def covers(self, written: str, code: str) -> bool:
         prefix = _code_of(written)

@@ -9,11 +9,11 @@ bad encoding) becomes a diagnostic at the import that caused it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from xspec.diagnostics import DiagnosticBag
+from xspec.record import Record, new
 from xspec.source import SourceFile, Span
 from xspec.syntax import ast
 from xspec.syntax.parser import parse
@@ -22,25 +22,23 @@ ROOT_MARKERS = ("xspec.toml", "pyproject.toml", ".git")
 SPEC_SUFFIX = ".xspec"
 
 
-@dataclass
-class LoadedModule:
+class LoadedModule(Record):
     """One file of a program: its source, its tree and what its imports point at."""
 
     key: Path                       # resolved real path: the module's identity
     source: SourceFile
     tree: ast.Module
     is_stdlib: bool = False
-    imports: dict[str, Path] = field(default_factory=dict)   # alias -> key
+    imports: dict[str, Path] = new(dict)   # alias -> key
     not_a_spec: bool = False        # e.g. an XSpec XML file: reported once, not checked
 
 
-@dataclass
-class Program:
+class Program(Record):
     """Everything loaded for one check: entry files plus what they import."""
 
-    entries: list[Path] = field(default_factory=list)
-    modules: dict[Path, LoadedModule] = field(default_factory=dict)
-    bag: DiagnosticBag = field(default_factory=DiagnosticBag)
+    entries: list[Path] = new(list)
+    modules: dict[Path, LoadedModule] = new(dict)
+    bag: DiagnosticBag = new(DiagnosticBag)
 
 
 @lru_cache(maxsize=1)

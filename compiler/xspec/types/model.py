@@ -5,16 +5,16 @@ diagnostics can point at the exact text; values are plain Python: durations in
 seconds, sizes in bytes, strings with ``${...}`` as ``Template``.
 
 The immutable values are named tuples (see syntax/ast.py for why not frozen
-dataclasses). The objects the checker fills in are dataclasses compared by identity
-(``eq=False``): each definition is checked once and the same object is shared by
+dataclasses). The objects the checker fills in are records (``xspec.record``) compared
+by identity: each definition is checked once and the same object is shared by
 everything that refers to it, so it can also key a dict or sit in a set.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Union
 
+from xspec.record import Record, new
 from xspec.syntax import ast
 
 
@@ -53,8 +53,7 @@ class SecretSource(NamedTuple):
     args: tuple[str, ...]
 
 
-@dataclass(eq=False)
-class DataEntry:
+class DataEntry(Record):
     """A `data` block: where the file is and what pins it."""
 
     name: str
@@ -68,8 +67,7 @@ class DataEntry:
     node: ast.Block | None = None
 
 
-@dataclass(eq=False)
-class Env:
+class Env(Record):
     """An `env` block: interpreter, packages, image, Nix pin and variables."""
 
     name: str
@@ -77,22 +75,21 @@ class Env:
     python: str | None = None
     image: str | None = None
     nixpkgs: str | None = None
-    packages: dict[str, str] = field(default_factory=dict)
-    system: list[str] = field(default_factory=list)
+    packages: dict[str, str] = new(dict)
+    system: list[str] = new(list)
     index_url: str | None = None
-    vars: dict[str, Any] = field(default_factory=dict)
+    vars: dict[str, Any] = new(dict)
     description: str | None = None
     node: ast.Block | None = None
 
 
-@dataclass(eq=False)
-class Profile:
+class Profile(Record):
     """A determinism `profile`: a framework's switches and variables for repeatable runs."""
 
     name: str
     module: str
     framework: str = "generic"
-    vars: dict[str, str] = field(default_factory=dict)
+    vars: dict[str, str] = new(dict)
     deterministic_algorithms: bool | None = None
     cudnn_benchmark: bool | None = None
     threads: int | None = None
@@ -100,20 +97,18 @@ class Profile:
     node: ast.Block | None = None
 
 
-@dataclass(eq=False)
-class Preset:
+class Preset(Record):
     """A target `preset`: scheduler settings a `target` block can start from."""
 
     name: str
     module: str
     scheduler: str = "slurm"
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = new(dict)
     description: str | None = None
     node: ast.Block | None = None
 
 
-@dataclass(eq=False)
-class ParamDecl:
+class ParamDecl(Record):
     """A `param`: its type, its range or set, its default and doc."""
 
     name: str
@@ -128,20 +123,18 @@ class ParamDecl:
     node: ast.Param | None = None
 
 
-@dataclass(eq=False)
-class Sweep:
+class Sweep(Record):
     """A `sweep` block: grid or zip axes, or random distributions with trials."""
 
     kind: str                                   # grid | zip | random
-    axes: dict[str, list] = field(default_factory=dict)          # grid and zip
-    distributions: dict[str, Distribution] = field(default_factory=dict)  # random
+    axes: dict[str, list] = new(dict)          # grid and zip
+    distributions: dict[str, Distribution] = new(dict)  # random
     trials: int | None = None
     seed: int | None = None
     node: ast.Block | None = None
 
 
-@dataclass(eq=False)
-class Resources:
+class Resources(Record):
     """A `resources` block: sizes in bytes, times in seconds."""
 
     cpus: int | None = None
@@ -155,8 +148,7 @@ class Resources:
     node: ast.Block | None = None
 
 
-@dataclass(eq=False)
-class Secret:
+class Secret(Record):
     """A `secret NAME from ...`: the name a job sees and where its value comes from."""
 
     name: str
@@ -164,12 +156,11 @@ class Secret:
     node: ast.Secret | None = None
 
 
-@dataclass(eq=False)
-class Target:
+class Target(Record):
     """A `target` block: a scheduler's settings, a preset's merged under the block's own."""
 
     scheduler: str
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = new(dict)
     preset: Preset | None = None
     node: ast.Block | None = None
 
@@ -177,28 +168,27 @@ class Target:
 Arg = tuple  # one argv element: a tuple of str | Placeholder parts
 
 
-@dataclass(eq=False)
-class Experiment:
+class Experiment(Record):
     """An `experiment` block, checked: what runs, with what, how often, where."""
 
     name: str
     module: str
     env: Env | None = None
-    data: list[DataEntry] = field(default_factory=list)
+    data: list[DataEntry] = new(list)
     description: str | None = None
     seed: int | None = None
     seeds: str = "shared"
     replicates: int = 1
     determinism: Profile | None = None
-    params: dict[str, ParamDecl] = field(default_factory=dict)
-    sweeps: list[Sweep] = field(default_factory=list)
+    params: dict[str, ParamDecl] = new(dict)
+    sweeps: list[Sweep] = new(list)
     resources: Resources | None = None
     run: list[Arg] | Template | None = None
-    outputs: list[Template] = field(default_factory=list)
-    vars: dict[str, Any] = field(default_factory=dict)
+    outputs: list[Template] = new(list)
+    vars: dict[str, Any] = new(dict)
     workdir: str | None = None
-    secrets: dict[str, Secret] = field(default_factory=dict)
-    targets: dict[str, Target] = field(default_factory=dict)
+    secrets: dict[str, Secret] = new(dict)
+    targets: dict[str, Target] = new(dict)
     node: ast.Block | None = None
 
     @property
@@ -206,15 +196,14 @@ class Experiment:
         return isinstance(self.run, Template)
 
 
-@dataclass(eq=False)
-class CheckedModule:
+class CheckedModule(Record):
     """One file's definitions after checking."""
 
     path: str
     ast: ast.Module
-    data: dict[str, DataEntry] = field(default_factory=dict)
-    envs: dict[str, Env] = field(default_factory=dict)
-    profiles: dict[str, Profile] = field(default_factory=dict)
-    presets: dict[str, Preset] = field(default_factory=dict)
-    experiments: dict[str, Experiment] = field(default_factory=dict)
+    data: dict[str, DataEntry] = new(dict)
+    envs: dict[str, Env] = new(dict)
+    profiles: dict[str, Profile] = new(dict)
+    presets: dict[str, Preset] = new(dict)
+    experiments: dict[str, Experiment] = new(dict)
     is_stdlib: bool = False
