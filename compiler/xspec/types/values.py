@@ -8,10 +8,10 @@ References are resolved here, through the scope chain described in docs/language
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from types import MappingProxyType
+from typing import Any, Callable, Mapping, NamedTuple
 
 from xspec.diagnostics import DiagnosticBag
-from xspec.record import Record, new
 from xspec.syntax import ast
 from xspec.types import schema as S
 from xspec.types.model import Distribution, Placeholder, SecretSource, Template
@@ -21,11 +21,12 @@ INVALID = object()
 _WORDY_QUANTITY = re.compile(r"^\s*([0-9.]+)\s*([A-Za-z]+)\s*$")
 
 
-class Scope(Record):
-    """Names visible where an expression is evaluated, innermost first."""
+class Scope(NamedTuple):
+    """Names visible where an expression is evaluated, innermost first. A named tuple:
+    the checker makes one for every field it evaluates."""
 
     module: Any                                   # LoadedModule
-    locals: dict[str, tuple[str, Any]] = new(dict)   # name -> (kind, node)
+    locals: Mapping[str, tuple[str, Any]] = MappingProxyType({})   # name -> (kind, node)
     placeholders: bool = False                    # params and builtins allowed (run, outputs, vars)
 
     def names(self, resolver) -> list[str]:
