@@ -10,16 +10,19 @@ identity. Unlike dataclasses it compiles nothing when a class is defined: on Pyt
 
 from __future__ import annotations
 
+from typing import dataclass_transform
+
 
 class new:
     """A default made afresh for each record, e.g. ``packages: dict = new(dict)``."""
 
-    __slots__ = ("make",)
+    __slots__ = ("default_factory",)
 
-    def __init__(self, make):
-        self.make = make
+    def __init__(self, default_factory):
+        self.default_factory = default_factory
 
 
+@dataclass_transform(eq_default=False, field_specifiers=(new,))   # for type checkers
 class Record:
     _fields: tuple[str, ...] = ()
     _defaults: dict[str, object] = {}
@@ -47,7 +50,7 @@ class Record:
                 if name not in self._defaults:
                     raise TypeError(f"{type(self).__name__}() is missing the field {name!r}")
                 default = self._defaults[name]
-                values[name] = default.make() if type(default) is new else default
+                values[name] = default.default_factory() if type(default) is new else default
         self.__dict__.update(values)
 
     def __repr__(self) -> str:
