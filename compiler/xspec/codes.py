@@ -46,6 +46,8 @@ SYNTAX = _table("syntax", [
      "Strings support \\\\, \\\", \\n, \\t, \\$ and \\uXXXX escapes."),
     ("E009", "number-too-large", E, "number {} is too large to represent",
      "A float literal beyond the range of a 64-bit float."),
+    ("E010", "carriage-return-line-endings", E, "lines end with a carriage return alone (\\r)",
+     "Lines must end with \\n or \\r\\n; a file saved with classic Mac line endings has neither."),
 ])
 
 RESOLVE = _table("resolve", [

@@ -162,3 +162,25 @@ def test_lark_runtime_loads_only_for_files_the_loop_hands_back():
 
     assert loads_lark(HEADER + 'env e { python = "3.11" }\n') == "False"
     assert loads_lark(HEADER + "env e { python = }\n") == "True"
+
+
+def test_an_unclosed_block_is_reported_where_it_ends_naming_the_bracket():
+    text = HEADER + '\nenv a {\n  python = "3.11"\n\nenv b {\n  python = "3.12.1"\n}\n'
+    module, diagnostics = parse(SourceFile("t.xspec", text))
+    assert [(d.code, d.span.line, d.hints) for d in diagnostics] == \
+        [("E001", 4, ("the `{` on line 3 is never closed",))]
+    assert [i.name.text for i in module.items] == ["b"]
+
+
+def test_an_unclosed_list_at_the_end_of_the_file_names_the_bracket():
+    _, diagnostics = parse(SourceFile("t.xspec", HEADER + 'let a = ["x", "]"\n# ] in a comment\n'))
+    assert diagnostics[0].hints == ("the `[` on line 2 is never closed",)
+
+
+def test_classic_mac_line_endings_are_one_clear_error(tmp_path):
+    from xspec import api
+
+    path = tmp_path / "mac.xspec"
+    path.write_bytes(b'xspec 1\renv e {\r  python = "3.11.9"\r}\r')
+    assert [(d.code, d.span.column) for d in api.check(path).diagnostics] == [("E010", 8)]
+    assert [d.code for d in parse(SourceFile("t.xspec", HEADER.replace("\n", "\r\n") + "let a = 1\r\n"))[1]] == []

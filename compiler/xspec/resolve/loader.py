@@ -16,7 +16,7 @@ from xspec.diagnostics import DiagnosticBag
 from xspec.record import Record, new
 from xspec.source import SourceFile, Span
 from xspec.syntax import ast
-from xspec.syntax.parser import parse
+from xspec.syntax.parser import NOT_A_SPEC, parse
 
 ROOT_MARKERS = ("xspec.toml", "pyproject.toml", ".git")
 SPEC_SUFFIX = ".xspec"
@@ -30,7 +30,7 @@ class LoadedModule(Record):
     tree: ast.Module
     is_stdlib: bool = False
     imports: dict[str, Path] = new(dict)   # alias -> key
-    not_a_spec: bool = False        # e.g. an XSpec XML file: reported once, not checked
+    not_a_spec: bool = False        # e.g. an XSpec XML file (parser.NOT_A_SPEC): reported once, not checked
 
 
 class Program(Record):
@@ -94,7 +94,7 @@ class Loader:
         tree, diagnostics = self.parse(source)
         self.bag.extend(diagnostics)
         module = LoadedModule(key, source, tree, is_stdlib,
-                              not_a_spec=any(d.code == "E006" for d in diagnostics))
+                              not_a_spec=any(d.code in NOT_A_SPEC for d in diagnostics))
         self.program.modules[key] = module
         self._visiting.append(key)
         for imp in tree.imports:

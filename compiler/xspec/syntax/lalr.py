@@ -117,6 +117,25 @@ class TableDriver:
                 if token is None and states[-1] == end_state:
                     return values[-1]
 
+    def unclosed_bracket(self, text: str) -> int | None:
+        """Where the innermost bracket that ``text`` opens and never closes is (strings
+        and comments are tokens, so brackets inside them do not count); None if none.
+        For the message at an unexpected end of the input."""
+        opened: list[tuple[str, int]] = []
+        pos = 0
+        while pos < len(text):
+            found = self.match(text, pos)
+            if found is None:   # a character no token starts with: reported on its own
+                pos += 1
+                continue
+            kind = found.lastgroup
+            if kind in OPENS:
+                opened.append((kind, pos))
+            elif kind in OPENER_OF and opened and opened[-1][0] == OPENER_OF[kind]:
+                opened.pop()
+            pos = found.end()
+        return opened[-1][1] if opened else None
+
 
 def _token(kind, value, start, line, column, end_line, end_column, end) -> Token:
     token = str.__new__(Token, value)

@@ -24,6 +24,8 @@ from xspec.syntax.transform import AstBuilder, ParseContext
 _TOP_LEVEL_START = re.compile(r"^[A-Za-z_]", re.M)
 _ITEM_NAME = re.compile(r"^(?:let|[A-Za-z_]\w*)\s+([A-Za-z_][\w-]*)")
 _XML_START = re.compile(r"\A\s*<[?!A-Za-z]")   # an XML declaration, comment, DOCTYPE or element
+# Codes that mean the file cannot be read as a spec at all: reported alone, not checked.
+NOT_A_SPEC = frozenset({"E006", "E010"})
 
 _FRIENDLY = {
     "NAME": "a name", "STRING": "a string", "INT": "an integer", "FLOAT": "a number",
@@ -66,6 +68,10 @@ def parse(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
             "xspec specs start with `xspec 1`; XSpec XML test files can be excluded from "
             "`xspec check` with `exclude` in [tool.xspec]"])
         return _empty(source), bag.items
+    if "\r" in source.text and "\n" not in source.text:
+        bag.add("E010", source.span_at(source.text.index("\r")),
+                hints=["save the file with \\n (or \\r\\n) line endings"])
+        return _empty(source), bag.items
     module, error = _parse_text(source, source.text, 0, 0, bag)
     if error is None:
         return module, bag.items
@@ -103,7 +109,7 @@ def _parse_with_lark(source: SourceFile, text: str, pos_offset: int,
     try:
         return _lark().parse(text), None
     except UnexpectedInput as e:
-        return None, _report(source, e, pos_offset, bag)
+        return None, _report(source, text, e, pos_offset, bag)
     except NestingTooDeep as e:
         span = source.span_at(e.token.start_pos + pos_offset)
         return None, bag.add("E007", span, MAX_DEPTH)
@@ -132,19 +138,16 @@ def _parse_items_separately(source: SourceFile, bag: DiagnosticBag) -> ast.Modul
     return ast.Module(source.path, header, tuple(items), tuple(comments), span, tuple(lost))
 
 
-def _report(source: SourceFile, error, pos_offset: int, bag: DiagnosticBag) -> Diagnostic:
+def _report(source: SourceFile, text: str, error, pos_offset: int, bag: DiagnosticBag) -> Diagnostic:
+    """The diagnostic for lark's error in ``text``, which starts ``pos_offset`` into the file."""
     from xspec.syntax._lark_standalone import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     if isinstance(error, UnexpectedCharacters):
         return _report_character(source, error.pos_in_stream + pos_offset, bag)
-    if isinstance(error, UnexpectedEOF):
-        return bag.add("E001", source.span_at(len(source.text.rstrip()), 0),
-                       "unexpected end of file", hints=[_expected(error.expected)])
+    if isinstance(error, UnexpectedEOF) or error.token.type == "$END":
+        return _report_end(source, text, error.expected, pos_offset, bag)
     assert isinstance(error, UnexpectedToken)
     token = error.token
-    if token.type == "$END":
-        return bag.add("E001", source.span_at(len(source.text.rstrip()), 0),
-                       "unexpected end of file", hints=[_expected(error.expected)])
     start = token.start_pos + pos_offset
     span = source.span_at(start, max(1, len(str(token))))
     if token.type == "XSPEC":
@@ -152,6 +155,19 @@ def _report(source: SourceFile, error, pos_offset: int, bag: DiagnosticBag) -> D
     found = "a new line" if token.type == "_NL" else f"`{token}`"
     return bag.add("E001", span, f"unexpected {found}",
                    hints=_token_hints(source, start, token, error.expected))
+
+
+def _report_end(source: SourceFile, text: str, expected, pos_offset: int,
+                bag: DiagnosticBag) -> Diagnostic:
+    """Input ended too soon: said at the end of this item (not of the file), naming the
+    bracket left open, the usual cause."""
+    opened = _table_driver()[1].unclosed_bracket(text)
+    if opened is None:
+        hints = [_expected(expected)]
+    else:
+        hints = [f"the `{text[opened]}` on line {source.span_at(pos_offset + opened).line} is never closed"]
+    return bag.add("E001", source.span_at(pos_offset + len(text.rstrip()), 0),
+                   "unexpected end of file", hints=hints)
 
 
 def _report_character(source: SourceFile, offset: int, bag: DiagnosticBag) -> Diagnostic:
