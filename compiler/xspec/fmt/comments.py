@@ -175,11 +175,7 @@ def _children(node):
     """Direct child nodes, skipping strings (their ``${}`` refs hold no comments)."""
     if isinstance(node, (ast.Str, ast.Comment)) or not ast.is_node(node):
         return
-    for name in node._fields:
-        value = getattr(node, name)
-        for item in value if type(value) is tuple else (value,):
-            if ast.is_node(item) and not isinstance(item, ast.Comment):
-                yield item
+    yield from (c for c in ast.children(node) if not isinstance(c, ast.Comment))
 
 
 def _find(text: str, pos: int, char: str) -> int:

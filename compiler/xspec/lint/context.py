@@ -107,7 +107,7 @@ class LintContext:
     @cached_property
     def nodes(self) -> list:
         """Every AST node of the module's items, in source order."""
-        from xspec.lint.walk import walk
+        from xspec.syntax.ast import walk
 
         return list(walk(self.module.ast.items))
 

@@ -12,40 +12,6 @@ from xspec.types import model as M
 PROSE_FIELDS = ("description",)
 
 
-_NO_NODES = {"str", "int", "float", "bool", "Span", "tuple[str, ...]"}   # field annotations
-
-
-def _child_fields(kind: type) -> tuple[int, ...]:
-    """Positions of the fields of a node type that can hold nodes, last first."""
-    return tuple(i for i, name in reversed(list(enumerate(kind._fields)))
-                 if kind.__annotations__[name] not in _NO_NODES)
-
-
-_CHILD_FIELDS = {kind: _child_fields(kind) for kind in ast.NODE_TYPES}
-
-
-def walk(node: Any, prune=None) -> Iterator[Any]:
-    """Every AST node under ``node`` (itself included), depth first, in source order;
-    ``prune(node)`` true skips a node and everything under it."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        kind = type(current)
-        if kind is tuple:
-            stack.extend(reversed(current))
-            continue
-        fields = _CHILD_FIELDS.get(kind)
-        if fields is None or (prune is not None and prune(current)):
-            continue
-        yield current
-        for index in fields:
-            child = current[index]
-            if type(child) is tuple:
-                stack.extend(reversed(child))
-            elif child is not None:
-                stack.append(child)
-
-
 def _is_prose(node) -> bool:
     return type(node) is ast.Field and node.key.text in PROSE_FIELDS
 
@@ -54,7 +20,7 @@ def strings(tree: ast.Module) -> list[ast.Str]:
     """String literals a job can see: prose fields, param docs and import paths left out."""
     items = tuple(i for i in tree.items if type(i) is not ast.Import)
     found, docs = [], set()
-    for node in walk(items, _is_prose):
+    for node in ast.walk(items, _is_prose):
         kind = type(node)
         if kind is ast.Param and node.doc is not None:
             docs.add(id(node.doc))
@@ -65,7 +31,7 @@ def strings(tree: ast.Module) -> list[ast.Str]:
 
 def refs(tree: ast.Module) -> Iterator[ast.Ref]:
     """Every reference in a module, including ``${...}`` inside strings."""
-    for node in walk(tree.items):
+    for node in ast.walk(tree.items):
         if isinstance(node, ast.Ref):
             yield node
         elif isinstance(node, ast.Str):

@@ -6,13 +6,13 @@ can print it back and the checker can point at any part of it.
 Nodes are named tuples rather than frozen dataclasses: Python 3.11 compiles several
 methods for each dataclass when the module is imported, about 0.3 ms a class, which
 was 7 ms of every cold `xspec check`. Two things differ from tuples: nodes of
-different kinds never compare equal (see the end of this module), and code that
-walks a tree must ask ``is_node`` before treating a value as a tuple of children.
+different kinds never compare equal (see below), and a node is a tuple of its fields,
+not of its children: walk trees with ``walk`` and ``children`` (or ask ``is_node``).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple, Union
+from typing import Any, Iterator, NamedTuple, Union
 
 from xspec.source import Span
 
@@ -209,9 +209,9 @@ class Module(NamedTuple):
         return [i for i in self.items if isinstance(i, Let)]
 
 
-NODE_TYPES = (Ident, Str, Int, Float, Bool, Quantity, Neg, Ref, Call, ListExpr, MapExpr, Field,
-              TypeExpr, RangeConstraint, SetConstraint, Param, Secret, Let, Block, Header,
-              Import, Comment, Module)
+# Every node class above: the named tuples this module defines (Span is imported).
+NODE_TYPES = tuple(kind for kind in list(globals().values())
+                   if isinstance(kind, type) and issubclass(kind, tuple) and kind.__module__ == __name__)
 
 
 def is_node(value) -> bool:
@@ -230,3 +230,49 @@ _NODE_TYPE_SET = frozenset(NODE_TYPES)
 for _kind in NODE_TYPES:
     # Assigned after the class is made, so each keeps tuple's hash (equal nodes, equal hashes).
     _kind.__eq__, _kind.__ne__ = _same_kind_equal, _same_kind_unequal
+
+
+# ---- walking a tree ----------------------------------------------------------
+
+_NO_NODES = {"str", "int", "float", "bool", "Span", "tuple[str, ...]"}   # field annotations
+
+
+def _child_fields(kind: type) -> tuple[int, ...]:
+    """Positions of the fields of a node type that can hold nodes, last first."""
+    return tuple(i for i, name in reversed(list(enumerate(kind._fields)))
+                 if kind.__annotations__[name] not in _NO_NODES)
+
+
+_CHILD_FIELDS = {kind: _child_fields(kind) for kind in NODE_TYPES}
+
+
+def children(node) -> Iterator:
+    """The nodes directly inside ``node``, in source order."""
+    for index in reversed(_CHILD_FIELDS[type(node)]):
+        value = node[index]
+        if type(value) is tuple:
+            yield from (v for v in value if is_node(v))
+        elif is_node(value):
+            yield value
+
+
+def walk(node: Any, prune=None) -> Iterator[Any]:
+    """Every node in ``node`` (a node or a tuple of them, itself included), depth first,
+    in source order; ``prune(node)`` true skips a node and everything under it."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        kind = type(current)
+        if kind is tuple:
+            stack.extend(reversed(current))
+            continue
+        fields = _CHILD_FIELDS.get(kind)
+        if fields is None or (prune is not None and prune(current)):
+            continue
+        yield current
+        for index in fields:
+            child = current[index]
+            if type(child) is tuple:
+                stack.extend(reversed(child))
+            elif child is not None:
+                stack.append(child)

@@ -3,7 +3,7 @@
 from xspec.diagnostics import Fix, Severity
 from xspec.lint.edits import delete_lines
 from xspec.lint.registry import rule
-from xspec.lint.walk import walk
+from xspec.syntax.ast import walk
 from xspec.syntax import ast
 
 

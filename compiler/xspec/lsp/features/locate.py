@@ -2,28 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
-
 from xspec.syntax import ast
-
-
-def children(node) -> Iterator:
-    """The AST nodes directly inside ``node``, in source order."""
-    for name in node._fields:
-        if name == "span":
-            continue
-        value = getattr(node, name)
-        if ast.is_node(value):
-            yield value
-        elif type(value) is tuple:
-            yield from (v for v in value if ast.is_node(v))
-
-
-def walk(node) -> Iterator:
-    """``node`` and every node below it, depth first."""
-    yield node
-    for child in children(node):
-        yield from walk(child)
 
 
 def contains(node, offset: int) -> bool:
@@ -37,7 +16,7 @@ def path_at(module: ast.Module, offset: int) -> list:
     chain: list = [module]
     node = module
     while True:
-        inner = next((c for c in children(node) if contains(c, offset)), None)
+        inner = next((c for c in ast.children(node) if contains(c, offset)), None)
         if inner is None:
             return chain
         chain.append(inner)

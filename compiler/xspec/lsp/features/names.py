@@ -15,8 +15,8 @@ from typing import Iterator
 from xspec.resolve.loader import LoadedModule, Program
 from xspec.source import Span
 from xspec.syntax import ast
+from xspec.syntax.ast import walk
 from xspec.types import schema as S
-from xspec.lsp.features.locate import walk
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def folding_ranges(analysis: Analysis) -> list[lsp.FoldingRange]:
     module = analysis.module
     if module is None:
         return []
-    from xspec.lsp.features.locate import walk
+    from xspec.syntax.ast import walk
 
     folds = [_fold(n) for n in walk(module.tree) if isinstance(n, (ast.Block, ast.ListExpr, ast.MapExpr))]
     folds += _comment_folds(module.tree.comments) + _import_fold(module.tree)
