@@ -242,6 +242,8 @@ LINT = {
          "A suppression comment that does not parse suppresses nothing."),
         ("COR009", "unused-let", I, "`let {}` is never used",
          "An unused binding is dead text."),
+        ("COR010", "metrics-not-an-output", W, "metrics file {!r} {}",
+         "A metrics file outside the outputs is shown in results but proven by no record."),
     ]),
 }
 

@@ -191,8 +191,11 @@ class _Templates:
 
     def all(self) -> dict:
         vars_, secret_vars = self.vars()
-        return {"run": self.run(), "outputs": [self.parts(o.parts, "outputs") for o in self.exp.outputs],
-                "workdir": self.workdir(), "vars": vars_, "secret_vars": secret_vars}
+        lowered = {"run": self.run(), "outputs": [self.parts(o.parts, "outputs") for o in self.exp.outputs],
+                   "workdir": self.workdir(), "vars": vars_, "secret_vars": secret_vars}
+        if self.exp.metrics:        # only when declared, so specs without metrics keep their IR
+            lowered["metrics"] = [self.parts(m.parts, "metrics") for m in self.exp.metrics]
+        return lowered
 
     def run(self) -> list[list[dict]]:
         run = self.exp.run
@@ -312,6 +315,8 @@ def _fill_job(job: dict, lowered: dict, types: dict) -> dict:
     job["workdir"] = IR.fill(lowered["workdir"], job, types)
     job["env"] = job_env(lowered, job, types)
     job["outputs"] = [IR.fill(o, job, types) for o in lowered["outputs"]]
+    if "metrics" in lowered:
+        job["metrics"] = [IR.fill(m, job, types) for m in lowered["metrics"]]
     return job
 
 

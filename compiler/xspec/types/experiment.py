@@ -7,7 +7,7 @@ from xspec.types import model as M
 from xspec.types import schema as S
 from xspec.types.values import INVALID, Scope, did_you_mean
 
-_JOB_FIELDS = ("run", "outputs", "vars", "workdir")
+_JOB_FIELDS = ("run", "outputs", "metrics", "vars", "workdir")
 _POSITIVE = ("cpus", "nodes", "tasks_per_node", "memory", "time")
 
 
@@ -50,8 +50,10 @@ def _apply_fields(exp: M.Experiment, values: dict) -> None:
     for key, value in values.items():
         if key[0] not in "!?" and value is not INVALID:
             setattr(exp, key, value)
-    if isinstance(exp.outputs, list):
-        exp.outputs = [o if isinstance(o, M.Template) else M.Template((o,)) for o in exp.outputs]
+    for name in ("outputs", "metrics"):
+        if isinstance(getattr(exp, name), list):
+            setattr(exp, name, [o if isinstance(o, M.Template) else M.Template((o,))
+                                for o in getattr(exp, name)])
 
 
 def _check_nested(checker, block, exp, scope) -> None:

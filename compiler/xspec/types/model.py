@@ -185,6 +185,7 @@ class Experiment(Record):
     resources: Resources | None = None
     run: list[Arg] | Template | None = None
     outputs: list[Template] = new(list)
+    metrics: list[Template] = new(list)
     vars: dict[str, Any] = new(dict)
     workdir: str | None = None
     secrets: dict[str, Secret] = new(dict)

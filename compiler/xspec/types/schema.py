@@ -117,6 +117,8 @@ EXPERIMENT = BlockSchema("experiment", "What runs: command, params, sweeps, seed
     _f("determinism", ref("profile"), "A determinism profile, e.g. `det.pytorch_strict`."),
     _f("run", RUN, "The command: an argv list (preferred) or a string.", required=True),
     _f("outputs", list_of(STR), "Files the job writes, relative to its output folder."),
+    _f("metrics", list_of(STR), "The outputs that hold the job's metrics: a `.json` object of "
+       "numbers, or a `.csv` of per-step values (`xspec results`)."),
     _f("vars", map_of(SCALAR), "Extra environment variables for the jobs."),
     _f("workdir", STR, "The folder jobs start in, relative to the project root."),
 ), children=("param", "sweep", "resources", "secret", "target", "let"))
