@@ -30,6 +30,7 @@ COMMANDS = {
     "verify": ("xspec.commands.verify", "Check a run's record against what is on disk."),
     "reproduce": ("xspec.commands.reproduce", "Re-run a job from its run bundle and compare output hashes."),
     "diff": ("xspec.commands.diff", "Why results differ: compare two specs, locks or run bundles."),
+    "results": ("xspec.commands.results", "Tables, an HTML report and repeatability figures of runs' metrics."),
 }
 
 
