@@ -28,9 +28,11 @@ from xspec.run.report import guarded
 @click.option("--isolated", is_flag=True, help="Run in a venv made by uv from the bundled lock.")
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text",
               show_default=True, help="How to print the comparison.")
+@click.option("--tolerance", "tolerances", multiple=True, metavar="rel=X|abs=X",
+              help="Accept metrics files whose numbers agree within this (default: bitwise only).")
 @guarded
 def command(run_dir: Path, job: int | None, jobs: str | None, project: Path | None, into: Path | None,
-            parallel: int, isolated: bool, output_format: str) -> int:
+            parallel: int, isolated: bool, output_format: str, tolerances: tuple[str, ...] = ()) -> int:
     """Re-run RUN_DIR's jobs from its bundle and compare output hashes with the record."""
     from xspec.run.layout import open_run
     from xspec.run.plan import parse_jobs
@@ -42,26 +44,57 @@ def command(run_dir: Path, job: int | None, jobs: str | None, project: Path | No
     run = open_run(run_dir)
     wanted = [job] if job is not None else (
         parse_jobs(jobs, run.manifest()["job_count"]) if jobs is not None else None)
+    tolerance = _tolerance(tolerances)
     result = reproduce(run, wanted, project, into, parallel, say, isolated)
+    accepted = _within_tolerance(result, tolerance)
     if output_format == "json":
-        click.echo(json.dumps(_as_json(result), indent=2))
+        click.echo(json.dumps(_with_tolerance(_as_json(result), accepted), indent=2))
     else:
-        _print(result)
-    return 0 if result.identical else 1
+        _print(result, accepted)
+    return 0 if result.identical or _all_accepted(result, accepted) else 1
 
 
-def _print(result) -> None:
+# ---- --tolerance (xspec.results.tolerance): metrics close enough count as reproduced ----------
+
+def _tolerance(texts):
+    from xspec.results.tolerance import parse_tolerance
+
+    return parse_tolerance(list(texts))
+
+
+def _within_tolerance(result, tolerance) -> dict[int, str]:
+    from xspec.results.tolerance import within_tolerance
+
+    return within_tolerance(result, tolerance) if tolerance is not None else {}
+
+
+def _all_accepted(result, accepted: dict[int, str]) -> bool:
+    return not result.findings and all(j.identical or j.index in accepted for j in result.jobs)
+
+
+def _with_tolerance(data: dict, accepted: dict[int, str]) -> dict:
+    for job in data["jobs"]:
+        job["within_tolerance"] = job["index"] in accepted
+    return data
+
+
+def _print(result, accepted: dict[int, str] | None = None) -> None:
+    accepted = accepted or {}
     for finding in result.findings:
         click.echo(f"  {finding.line()}")
     for job in result.jobs:
         if job.identical:
             click.echo(f"job {job.index}: bitwise identical ({job.outputs} output{'s' * (job.outputs != 1)})")
             continue
+        if job.index in accepted:
+            click.echo(f"job {job.index}: {accepted[job.index]}")
+            continue
         click.echo(f"job {job.index}: DIFFERENT")
         for finding in job.findings:
             click.echo(f"  {finding.line()}")
-    same = sum(1 for j in result.jobs if j.identical)
-    verdict = "bitwise identical" if result.identical else f"{len(result.jobs) - same} differ"
+    same = sum(1 for j in result.jobs if j.identical or j.index in accepted)
+    verdict = ("bitwise identical" if result.identical else "within tolerance"
+               if same == len(result.jobs) else f"{len(result.jobs) - same} differ")
     click.echo(f"{len(result.jobs)} job{'s' * (len(result.jobs) != 1)} reproduced: {verdict}"
                + ("" if not result.findings else f" ({len(result.findings)} other difference(s) above)"))
 

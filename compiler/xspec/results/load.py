@@ -65,14 +65,14 @@ def load_run(run: RunDir) -> RunResults:
     from xspec.run.runs import run_state
 
     manifest = run.manifest()
-    experiment = _bundled_experiment(run, manifest)
+    experiment = bundled_experiment(run, manifest)
     jobs = {job["index"]: job for job in experiment.get("jobs", [])}
     states = {j.index: j.state for j in run_state(run).jobs}
     rows = [_row(run, manifest, jobs.get(i, {}), i, states.get(i, "unknown")) for i in manifest["jobs"]]
     return RunResults(run, manifest, experiment, rows)
 
 
-def _bundled_experiment(run: RunDir, manifest: dict) -> dict:
+def bundled_experiment(run: RunDir, manifest: dict) -> dict:
     ir = read_json(run.path / manifest["bundle"]["ir"], "bundled IR")
     for experiment in ir.get("experiments", []):
         if experiment.get("name") == manifest["experiment"]:

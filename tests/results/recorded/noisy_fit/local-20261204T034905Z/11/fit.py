@@ -1,0 +1,1 @@
+/tmp/rsweep2/./fit.py

@@ -1,0 +1,101 @@
+"""`xspec results`: the table of a run in every format (golden), grouping, sorting,
+filtering, and the bundled tiny example end to end."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics
+
+import pytest
+
+from tests.results.conftest import RECORDED, as_json, job_metrics, results
+from tests.run.conftest import run_dir_of, xspec
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "json", "markdown"])
+def test_job_table_matches_snapshot(fmt, snapshot):
+    result = results([RECORDED, "--format", fmt])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == snapshot
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_grouped_table_matches_snapshot(fmt, snapshot):
+    result = results([RECORDED, "--group", "--sort", "loss", "--format", fmt])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == snapshot
+
+
+def test_job_rows_hold_what_the_records_and_metrics_files_say():
+    table = as_json(results([RECORDED, "--format", "json"]))["experiments"][0]
+    assert table["experiment"] == "noisy_fit"
+    assert table["metrics"] == ["accuracy", "loss", "train_loss"]     # `width` only echoes the param
+    for row in table["rows"]:
+        record = json.loads((RECORDED / str(row["job"]) / "xspec-provenance.json").read_text())
+        assert (row["lr"], row["width"]) == (record["params"]["lr"], record["params"]["width"])
+        assert (row["replicate"], row["seed"]) == (record["job"]["replicate"], record["job"]["seed"])
+        assert row["state"] == "done"
+        assert row["loss"] == job_metrics(RECORDED, row["job"])["loss"]
+        curve = (RECORDED / str(row["job"]) / "results" / str(row["job"]) / "curve.csv").read_text()
+        assert row["train_loss"] == float(curve.splitlines()[-1].split(",")[1])
+
+
+def test_group_folds_replicates_into_mean_std_min_max_n():
+    table = as_json(results([RECORDED, "--group", "--format", "json"]))["experiments"][0]
+    assert len(table["rows"]) == 4
+    for row in table["rows"]:
+        jobs = [i for i in range(12) if json.loads((RECORDED / str(i) / "xspec-provenance.json").read_text())
+                ["params"] == {"lr": row["lr"], "width": row["width"]}]
+        losses = [job_metrics(RECORDED, i)["loss"] for i in jobs]
+        assert row["n"] == len(jobs) == 3 and row["failed"] == 0
+        assert row["loss.mean"] == pytest.approx(statistics.mean(losses))
+        assert row["loss.std"] == pytest.approx(statistics.stdev(losses))
+        assert (row["loss.min"], row["loss.max"]) == (min(losses), max(losses))
+
+
+def test_where_and_sort():
+    table = as_json(results([RECORDED, "--where", "lr=0.3", "--where", "loss<0.2", "--sort", "-loss",
+                             "--format", "json"]))["experiments"][0]
+    losses = [r["loss"] for r in table["rows"]]
+    assert losses and all(r["lr"] == 0.3 for r in table["rows"]) and all(v < 0.2 for v in losses)
+    assert losses == sorted(losses, reverse=True)
+    expected = [i for i in range(12) if _lr(i) == 0.3 and job_metrics(RECORDED, i)["loss"] < 0.2]
+    assert sorted(r["job"] for r in table["rows"]) == expected
+
+
+def _lr(index: int) -> float:
+    return json.loads((RECORDED / str(index) / "xspec-provenance.json").read_text())["params"]["lr"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--where", "nosuch=1"], "--where: no column 'nosuch'"),
+    (["--where", "lr ~ 3"], "--where 'lr ~ 3': write COLUMN OP VALUE"),
+    (["--sort", "nosuch"], "--sort: no column 'nosuch'"),
+])
+def test_bad_filters_and_sort_keys_are_errors_naming_the_columns(args, message):
+    result = results([RECORDED, *args])
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_folder_that_is_not_a_run_or_project_with_runs_is_an_error(tmp_path):
+    (tmp_path / "xspec.toml").write_text("")
+    result = results([tmp_path])
+    assert result.returncode == 2 and "neither a run folder nor a project with runs" in result.stderr
+
+
+def test_tiny_example_end_to_end(tiny):
+    run = run_dir_of(xspec(["run", "tiny.xspec"], cwd=tiny))
+    out = results([run, "--format", "csv", "--sort", "mse"], cwd=tiny)
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert [int(r["job"]) for r in rows] == sorted(range(6), key=lambda i: job_metrics(run, i)["mse"])
+    for row in rows:
+        metrics = job_metrics(run, int(row["job"]))
+        assert float(row["mse"]) == metrics["mse"] and float(row["slope"]) == metrics["slope"]
+        assert "lr" in row and "epochs" in row and row["state"] == "done"
+    grouped = as_json(results([tiny, "--group", "--format", "json"], cwd=tiny))["experiments"][0]
+    assert len(grouped["rows"]) == 6 and all(r["n"] == 1 and r["mse.std"] is None for r in grouped["rows"])
