@@ -99,3 +99,16 @@ def test_tiny_example_end_to_end(tiny):
         assert "lr" in row and "epochs" in row and row["state"] == "done"
     grouped = as_json(results([tiny, "--group", "--format", "json"], cwd=tiny))["experiments"][0]
     assert len(grouped["rows"]) == 6 and all(r["n"] == 1 and r["mse.std"] is None for r in grouped["rows"])
+
+
+def test_a_done_job_whose_metrics_file_is_unreadable_is_warned_about(tmp_path):
+    import shutil
+
+    run = tmp_path / "noisy_fit" / RECORDED.name
+    shutil.copytree(RECORDED, run)
+    (run / "3" / "results" / "3" / "metrics.json").write_text("[]")
+    out = results([run, "--format", "json"])
+    assert out.returncode == 0
+    assert "warning: noisy_fit/" in out.stderr and "job 3: results/3/metrics.json: cannot be read" in out.stderr
+    row = next(r for r in as_json(out)["experiments"][0]["rows"] if r["job"] == 3)
+    assert row["loss"] is None and row["train_loss"] is not None

@@ -37,6 +37,7 @@ def command(paths: tuple[Path, ...], output_format: str, group: bool, sort_key: 
     if compare and repeatability:
         raise click.UsageError("give --compare or --repeatability, not both")
     runs = _ordered(load_runs(list(paths)), paths) if compare else load_runs(list(paths))
+    _warn_unread_metrics(runs)
     if compare:
         return _compare(runs, output_format, sort_key, filters)
     if repeatability:
@@ -49,6 +50,14 @@ def command(paths: tuple[Path, ...], output_format: str, group: bool, sort_key: 
     if html_file is not None:
         _write_html(html_file, runs, shown)
     return 0
+
+
+def _warn_unread_metrics(runs) -> None:
+    """A job that succeeded but whose metrics cannot be read: said once per file, on stderr."""
+    for run in runs:
+        for row in run.rows:
+            for problem in row.metrics.problems if row.state == "done" else ():
+                click.echo(f"warning: {run.name} job {row.index}: {problem}", err=True)
 
 
 def _tables(runs):
