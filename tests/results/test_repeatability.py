@@ -142,3 +142,10 @@ def test_tolerance_never_excuses_a_non_metrics_output(tmp_path):
     assert "outside" in files_agree(a, b, Tolerance(rel=1e-9))
     os.remove(b)
     assert "cannot be compared" in files_agree(a, b, Tolerance(rel=1e-3))
+
+
+def test_compare_and_repeatability_refuse_table_options():
+    for args in (["--compare", RECORDED, RECORDED, "--group"], ["--repeatability", RECORDED, "--html", "x.html"],
+                 ["--compare", "--repeatability", RECORDED]):
+        result = results(args)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, args

@@ -21,7 +21,8 @@ def compare(base: RunResults, other: RunResults) -> Table:
     metrics = metric_names(base.rows + other.rows)
     columns = ["job", *base.params, "replicate", "seed", "identical", *[f"{m}.{d}" for m in metrics for d in DEVIATIONS], "note"]
     rows = [_job(row, mine.get(row.index), base.params, metrics) for row in base.rows]
-    rows += [_only_in_other(row, base.params) for row in other.rows if row.index not in {r.index for r in base.rows}]
+    in_base = {row.index for row in base.rows}
+    rows += [_only_in_other(row, base.params) for row in other.rows if row.index not in in_base]
     title = f"{base.manifest['experiment']}: {other.manifest['run_id']} against {base.manifest['run_id']}"
     return Table(title, columns, rows, base.params, metrics)
 

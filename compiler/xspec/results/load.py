@@ -7,6 +7,7 @@ read as it was compiled, whatever the spec says today.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,8 +34,6 @@ class JobRow:
 
     def key(self) -> str:
         """What makes two jobs the same job in different runs: params, replicate, seed."""
-        import json
-
         return json.dumps([self.params, self.replicate, self.seed], sort_keys=True)
 
 
