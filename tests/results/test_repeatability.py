@@ -111,7 +111,10 @@ def test_reproduce_within_a_relative_tolerance(one_run):
 @pytest.mark.parametrize("tolerance", ["rel=1e-12", "abs=1e-12"])
 def test_reproduce_outside_a_tight_tolerance_differs(one_run, tolerance):
     project, run = one_run
-    assert _reproduce(run, "--tolerance", tolerance).returncode == 1
+    result = _reproduce(run, "--tolerance", tolerance)
+    assert result.returncode == 1
+    job = json.loads(result.stdout)["jobs"][0]
+    assert job["within_tolerance"] is False and job["tolerance"].startswith("outside tolerance")
 
 
 def test_reproduce_with_an_absolute_tolerance(one_run):

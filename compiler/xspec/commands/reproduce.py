@@ -62,23 +62,30 @@ def _tolerance(texts):
     return parse_tolerance(list(texts))
 
 
-def _within_tolerance(result, tolerance) -> dict[int, str]:
+def _within_tolerance(result, tolerance) -> dict[int, tuple[bool, str]]:
     from xspec.results.tolerance import within_tolerance
 
     return within_tolerance(result, tolerance) if tolerance is not None else {}
 
 
-def _all_accepted(result, accepted: dict[int, str]) -> bool:
-    return not result.findings and all(j.identical or j.index in accepted for j in result.jobs)
+def _accepted(job, accepted: dict[int, tuple[bool, str]]) -> bool:
+    return job.identical or accepted.get(job.index, (False, ""))[0]
 
 
-def _with_tolerance(data: dict, accepted: dict[int, str]) -> dict:
+def _all_accepted(result, accepted: dict[int, tuple[bool, str]]) -> bool:
+    return not result.findings and all(_accepted(j, accepted) for j in result.jobs)
+
+
+def _with_tolerance(data: dict, accepted: dict[int, tuple[bool, str]]) -> dict:
     for job in data["jobs"]:
-        job["within_tolerance"] = job["index"] in accepted
+        verdict = accepted.get(job["index"])
+        job["within_tolerance"] = bool(verdict and verdict[0])
+        if verdict:
+            job["tolerance"] = verdict[1]
     return data
 
 
-def _print(result, accepted: dict[int, str] | None = None) -> None:
+def _print(result, accepted: dict[int, tuple[bool, str]] | None = None) -> None:
     accepted = accepted or {}
     for finding in result.findings:
         click.echo(f"  {finding.line()}")
@@ -86,13 +93,15 @@ def _print(result, accepted: dict[int, str] | None = None) -> None:
         if job.identical:
             click.echo(f"job {job.index}: bitwise identical ({job.outputs} output{'s' * (job.outputs != 1)})")
             continue
-        if job.index in accepted:
-            click.echo(f"job {job.index}: {accepted[job.index]}")
+        if _accepted(job, accepted):
+            click.echo(f"job {job.index}: {accepted[job.index][1]}")
             continue
         click.echo(f"job {job.index}: DIFFERENT")
         for finding in job.findings:
             click.echo(f"  {finding.line()}")
-    same = sum(1 for j in result.jobs if j.identical or j.index in accepted)
+        if job.index in accepted:
+            click.echo(f"  {accepted[job.index][1]}")
+    same = sum(1 for j in result.jobs if _accepted(j, accepted))
     verdict = ("bitwise identical" if result.identical else "within tolerance"
                if same == len(result.jobs) else f"{len(result.jobs) - same} differ")
     click.echo(f"{len(result.jobs)} job{'s' * (len(result.jobs) != 1)} reproduced: {verdict}"

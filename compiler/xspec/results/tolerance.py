@@ -102,10 +102,10 @@ def _cell(text: str):
         return text
 
 
-def within_tolerance(result, tolerance: Tolerance) -> dict[int, str]:
-    """The jobs of a reproduction that differ only in metrics files that agree within
-    ``tolerance``: index -> a line saying so. Reads the run's bundled IR for which
-    outputs are metrics."""
+def within_tolerance(result, tolerance: Tolerance) -> dict[int, tuple[bool, str]]:
+    """The jobs of a reproduction that differ only in metrics files: index -> (whether they
+    agree within ``tolerance``, a line saying so or why not). Reads the run's bundled IR
+    for which outputs are metrics."""
     from xspec.results.load import bundled_experiment
 
     experiment = bundled_experiment(result.run, result.run.manifest())
@@ -117,11 +117,12 @@ def within_tolerance(result, tolerance: Tolerance) -> dict[int, str]:
         paths = [_recorded_difference(f) for f in job.findings]
         if not paths or None in paths or not set(paths) <= metrics.get(job.index, set()):
             continue
-        problems = [p for path in sorted(set(paths)) if (p := files_agree(
+        problems = [f"{path}: {p}" for path in sorted(set(paths)) if (p := files_agree(
             result.run.job_dir(job.index) / path, result.new_run.job_dir(job.index) / path, tolerance))]
-        if not problems:
-            accepted[job.index] = (f"within tolerance {tolerance} "
-                                   f"({len(set(paths))} metrics file{'s' * (len(set(paths)) != 1)} differ bitwise)")
+        count = len(set(paths))
+        accepted[job.index] = (not problems, f"outside tolerance {tolerance}: {problems[0]}" if problems else
+                               f"within tolerance {tolerance} ({count} metrics file{'s' * (count != 1)} "
+                               "differ bitwise)")
     return accepted
 
 
