@@ -124,3 +124,9 @@ def _predict(kind: int, left: int, up: int, corner: int) -> int:
     guess = left + up - corner                                    # Paeth
     near = min((abs(guess - left), 0, left), (abs(guess - up), 1, up), (abs(guess - corner), 2, corner))
     return near[2]
+
+
+def test_report_into_a_missing_folder_is_an_error(tmp_path):
+    result = results([RECORDED, "--html", tmp_path / "nope" / "report.html"])
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert not (tmp_path / "nope").exists()

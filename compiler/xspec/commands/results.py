@@ -95,7 +95,25 @@ def _compare(runs, output_format: str, sort_key, filters) -> int:
 
 
 def _write_html(path: Path, runs, shown) -> None:
+    """Written beside its final name, then renamed: never a half-written report."""
+    import os
+    import tempfile
+
     from xspec.results.html import report
 
-    path.write_text(report(runs, shown), encoding="utf-8")
+    from xspec.run.layout import RunError
+
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise RunError(f"--html {path}: the folder {folder} does not exist")
+    page = report(runs, shown)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(page)
+        os.chmod(temporary, 0o644)            # mkstemp makes it 0600; a report is for sharing
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
     click.echo(f"report: {path}", err=True)
