@@ -14,6 +14,7 @@ from html import escape
 
 WIDTH, HEIGHT = 440, 280
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 28, 44
+LEGEND_WIDTH = 150               # pixels right of the plot area, when there is a legend
 MAX_BAR = 40                     # pixels: a chart of one or two bars keeps them slim
 MAX_LABELS = 16                  # x labels shown at most; more are thinned out
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
@@ -80,8 +81,10 @@ def _num(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _svg(parts: list[str], label: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
+def _svg(parts: list[str], label: str, legend: bool = False) -> str:
+    """The plot area is WIDTH wide; a legend gets a column of its own to the right."""
+    width = WIDTH + (LEGEND_WIDTH if legend else 0)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {HEIGHT}" width="{width}" '
             f'height="{HEIGHT}" role="img" aria-label="{escape(label)}">' + "".join(parts) + "</svg>")
 
 
@@ -95,7 +98,7 @@ def spread_plot(title: str, xlabel: str, ylabel: str, series: list[Series],
     for s in series:
         parts += _spread_series(frame, s)
     parts += _legend(series)
-    return _svg(parts, title)
+    return _svg(parts, title, legend=len(series) > 1)
 
 
 def _spread_series(frame: _Frame, s: Series) -> list[str]:
@@ -120,8 +123,8 @@ def _legend(series: list[Series]) -> list[str]:
     parts = []
     for i, s in enumerate(series):
         y = TOP + 4 + i * 14
-        parts.append(f'<rect x="{WIDTH - RIGHT - 130}" y="{y}" width="10" height="10" fill="{s.colour}"/>'
-                     f'<text x="{WIDTH - RIGHT - 116}" y="{y + 9}" class="legend">{escape(s.label)}</text>')
+        parts.append(f'<rect x="{WIDTH}" y="{y}" width="10" height="10" fill="{s.colour}"/>'
+                     f'<text x="{WIDTH + 14}" y="{y + 9}" class="legend">{escape(s.label)}</text>')
     return parts
 
 
@@ -133,7 +136,7 @@ def line_plot(title: str, xlabel: str, ylabel: str, series: list[Series]) -> str
         points = " ".join(f"{frame.x(x):.1f},{frame.y(y):.1f}" for x, y in s.points)
         parts.append(f'<polyline points="{points}" fill="none" stroke="{s.colour}" class="curve">'
                      f'<title>{escape(s.label)}</title></polyline>')
-    return _svg(parts + _legend(series[:len(PALETTE)]), title)
+    return _svg(parts + _legend(series[:len(PALETTE)]), title, legend=len(series) > 1)
 
 
 def bar_chart(title: str, xlabel: str, ylabel: str, bars: list[tuple[str, float, str]]) -> str:
