@@ -112,3 +112,22 @@ def test_a_done_job_whose_metrics_file_is_unreadable_is_warned_about(tmp_path):
     assert "warning: noisy_fit/" in out.stderr and "job 3: results/3/metrics.json: cannot be read" in out.stderr
     row = next(r for r in as_json(out)["experiments"][0]["rows"] if r["job"] == 3)
     assert row["loss"] is None and row["train_loss"] is not None
+
+
+def test_several_experiments_get_a_table_each_and_share_filters(tmp_path, tiny):
+    import shutil
+
+    tiny_run = run_dir_of(xspec(["run", "tiny.xspec", "--job", "0"], cwd=tiny))
+    shutil.copytree(RECORDED, tmp_path / "noisy_fit")
+    both = [tmp_path / "noisy_fit", tiny_run]
+    tables = as_json(results([*both, "--format", "json"]))["experiments"]
+    assert [t["experiment"] for t in tables] == ["noisy_fit", "tiny_sgd"]
+    # `loss` is noisy_fit's metric only: tiny's jobs have no value, so none is kept
+    kept = as_json(results([*both, "--where", "loss<0.2", "--group", "--sort", "loss", "--format", "json"]))
+    points = {tuple(json.loads((RECORDED / str(i) / "xspec-provenance.json").read_text())["params"].values())
+              for i in range(12) if job_metrics(RECORDED, i)["loss"] < 0.2}
+    assert [len(t["rows"]) for t in kept["experiments"]] == [len(points), 0]
+    assert results([*both, "--sort", "nosuch"]).returncode == 2
+    out = results([*both, "--format", "csv"]).stdout.splitlines()
+    assert out[0].startswith("experiment,job,lr,width,replicate,seed,state,duration_s,accuracy,loss,train_loss,epochs")
+    assert len(out) == 1 + 12 + 1

@@ -47,7 +47,9 @@ def command(paths: tuple[Path, ...], output_format: str, group: bool, sort_key: 
 
         click.echo(render(figures(runs), output_format), nl=False)
         return 0
-    shown = [_shaped(t, group, sort_key, filters) for t in _tables(runs)]
+    found = _tables(runs)
+    known = _all_columns(found, group)
+    shown = [_shaped(t, group, sort_key, filters, known) for t in found]
     click.echo(render(shown, output_format), nl=False)
     if html_file is not None:
         _write_html(html_file, runs, shown)
@@ -68,12 +70,22 @@ def _tables(runs):
     return tables(runs)
 
 
-def _shaped(table, group: bool, sort_key: str | None, filters):
+def _all_columns(tables, group: bool) -> dict[str, list[str]]:
+    """The columns of every experiment's table, before and after folding: a filter or sort
+    key is an error only when no table has it (the others then keep no row, or their order)."""
+    from xspec.results.table import grouped
+
+    return {"jobs": list(dict.fromkeys(c for t in tables for c in t.columns)),
+            "shown": list(dict.fromkeys(c for t in tables for c in (grouped(t) if group else t).columns))}
+
+
+def _shaped(table, group: bool, sort_key: str | None, filters, known: dict | None = None):
     from xspec.results.table import filtered, grouped, sorted_by
 
-    table = filtered(table, list(filters))
+    known = known or {}
+    table = filtered(table, list(filters), known.get("jobs"))
     table = grouped(table) if group else table
-    return sorted_by(table, sort_key) if sort_key else table
+    return sorted_by(table, sort_key, known.get("shown")) if sort_key else table
 
 
 def _ordered(runs, paths):

@@ -141,19 +141,22 @@ def _known(name: str, columns: list[str], option: str) -> None:
         raise RunError(f"{option}: no column {name!r}; the columns are {', '.join(columns)}")
 
 
-def filtered(table: Table, filters: list[str]) -> Table:
-    predicates = [parse_filter(f, table.columns) for f in filters]
+def filtered(table: Table, filters: list[str], known: list[str] | None = None) -> Table:
+    """``known``: the columns a filter may name (default this table's); a known column
+    this table lacks has no value in any row, so no row is kept."""
+    predicates = [parse_filter(f, known or table.columns) for f in filters]
     rows = [r for r in table.rows if all(p(r) for p in predicates)]
     return Table(table.experiment, table.columns, rows, table.params, table.metrics)
 
 
-def sorted_by(table: Table, key: str) -> Table:
+def sorted_by(table: Table, key: str, known: list[str] | None = None) -> Table:
     """``key`` is a column, ``-column`` for descending; a bare metric name on a folded table
-    sorts by its mean. Rows without a value go last either way."""
+    sorts by its mean. Rows without a value go last either way. ``known`` as for filtered."""
     descending, name = key.startswith("-"), key.lstrip("-")
-    if name not in table.columns and f"{name}.mean" in table.columns:
+    known = known or table.columns
+    if name not in known and f"{name}.mean" in known:
         name = f"{name}.mean"
-    _known(name, table.columns, "--sort")
+    _known(name, known, "--sort")
     present = [r for r in table.rows if r.get(name) is not None]
     missing = [r for r in table.rows if r.get(name) is None]
     present.sort(key=lambda r: _sort_key(r[name]), reverse=descending)
