@@ -14,8 +14,9 @@ from tests.run.conftest import run_dir_of, tiny, xspec  # noqa: F401 (tiny: a fi
 HERE = Path(__file__).parent
 PROJECT = HERE / "project"
 # A real run of project/sweep.xspec (12 jobs: 2 lr x 2 width x 3 replicates), kept as
-# it was written, so golden tables have fixed run ids and durations.
-RECORDED = HERE / "recorded" / "noisy_fit" / "local-20261204T034905Z"
+# it was written (less the job folders' symlinks to the project it ran in, which would
+# dangle anywhere else), so golden tables have fixed run ids and durations.
+RECORDED = HERE / "recorded" / "noisy_fit" / "local-20261204T040321Z"
 
 
 def results(args: list, cwd: Path | None = None):

@@ -152,3 +152,14 @@ def test_compare_and_repeatability_refuse_table_options():
                  ["--compare", "--repeatability", RECORDED]):
         result = results(args)
         assert result.returncode == 2 and "Traceback" not in result.stderr, args
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_compare_table_matches_snapshot(tmp_path, fmt, snapshot):
+    import shutil
+
+    copy = tmp_path / "noisy_fit" / RECORDED.name
+    shutil.copytree(RECORDED, copy)
+    result = results(["--compare", RECORDED, copy, "--where", "replicate=0", "--format", fmt])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == snapshot

@@ -131,3 +131,19 @@ def test_several_experiments_get_a_table_each_and_share_filters(tmp_path, tiny):
     out = results([*both, "--format", "csv"]).stdout.splitlines()
     assert out[0].startswith("experiment,job,lr,width,replicate,seed,state,duration_s,accuracy,loss,train_loss,epochs")
     assert len(out) == 1 + 12 + 1
+
+
+def test_failed_jobs_show_their_state_and_count_in_groups(tmp_path):
+    from tests.results.conftest import copy_project
+
+    project = copy_project(tmp_path / "project")
+    run = run_dir_of(xspec(["run", "sweep.xspec", "-j", "4"], cwd=project, env={"FIT_FAIL_WIDTH": "16"}))
+    out = results([run, "--format", "json"])
+    assert out.returncode == 0 and "warning" not in out.stderr        # failed jobs are expected to lack metrics
+    rows = as_json(out)["experiments"][0]["rows"]
+    failed = [r for r in rows if r["state"] == "failed"]
+    assert [r["width"] for r in failed] == [16] * 6 and all(r["loss"] is None for r in failed)
+    assert all(r["state"] == "done" and r["loss"] is not None for r in rows if r["width"] == 4)
+    grouped = as_json(results([run, "--group", "--format", "json"]))["experiments"][0]["rows"]
+    assert {(r["width"], r["n"], r["failed"]) for r in grouped} == {(4, 3, 0), (16, 3, 3)}
+    assert all(r["loss.mean"] is None for r in grouped if r["width"] == 16)

@@ -3,13 +3,15 @@
 Writes OUT/metrics.json (final loss and accuracy) and OUT/curve.csv (loss per step).
 Deterministic for a given (--lr, --width, --seed), unless FIT_NOISE_SCALE is set in the
 environment it was started from: the tests use that to make a run that is close to, but
-not bitwise equal to, another (as GPU kernels do).
+not bitwise equal to, another (as GPU kernels do); and FIT_FAIL_WIDTH=N makes the jobs of
+width N fail (exit 3) without writing anything.
 """
 
 import argparse
 import json
 import os
 import random
+import sys
 
 STEPS = 8
 
@@ -21,6 +23,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
+    if os.environ.get("FIT_FAIL_WIDTH") == str(args.width):
+        sys.exit(3)
     rng = random.Random(args.seed)
     noise = 0.02 * float(os.environ.get("FIT_NOISE_SCALE", "1"))
     loss, rows = 1.0, []

@@ -1,1 +1,0 @@
-/tmp/rsweep2/./fit.py
