@@ -163,3 +163,14 @@ def test_compare_table_matches_snapshot(tmp_path, fmt, snapshot):
     result = results(["--compare", RECORDED, copy, "--where", "replicate=0", "--format", fmt])
     assert result.returncode == 0, result.stderr
     assert result.stdout == snapshot
+
+
+def test_a_reproduce_workspace_counts_as_a_reproduction(one_run, tmp_path):
+    project, run = one_run
+    workspace = tmp_path / "workspace"
+    assert xspec(["reproduce", run, "--job", "4", "--into", workspace], cwd=project).returncode == 0
+    figures = {r["figure"]: r["value"] for r in
+               _rows(results(["--repeatability", project, workspace, "--format", "json"]))}
+    assert (figures["runs"], figures["job reruns compared"], figures["bitwise identical reruns"]) == (2, 1, 1)
+    assert figures["reproductions"] == 1 and figures["time to reproduce max s"] is not None
+    assert all(figures[f"{what} changed"] == 0 for what in ("spec", "lock", "data", "environment", "code"))
