@@ -149,7 +149,7 @@ def test_tolerance_never_excuses_a_non_metrics_output(tmp_path):
 
 def test_compare_and_repeatability_refuse_table_options():
     for args in (["--compare", RECORDED, RECORDED, "--group"], ["--repeatability", RECORDED, "--html", "x.html"],
-                 ["--compare", "--repeatability", RECORDED]):
+                 ["--compare", "--repeatability", RECORDED], ["--repeatability", RECORDED, "--sort", "job"]):
         result = results(args)
         assert result.returncode == 2 and "Traceback" not in result.stderr, args
 

@@ -38,6 +38,8 @@ def command(paths: tuple[Path, ...], output_format: str, group: bool, sort_key: 
         raise click.UsageError("give --compare or --repeatability, not both")
     if (compare or repeatability) and (html_file or group):
         raise click.UsageError("--html and --group go with the results table, not --compare or --repeatability")
+    if repeatability and (filters or sort_key):
+        raise click.UsageError("--where and --sort do not apply to --repeatability")
     runs = _ordered(load_runs(list(paths)), paths) if compare else load_runs(list(paths))
     _warn_unread_metrics(runs)
     if compare:
