@@ -47,7 +47,7 @@ def command(spec: Path, targets: tuple[str, ...], output: Path | None, check: bo
     if set(targets) == {"ir"} and output is None and not check:
         sys.stdout.write(compiled.files[next(iter(compiled.files))])
         return 0
-    return _check(folder, compiled.files) if check else _write(folder, compiled.files)
+    return _check(folder, compiled.files) if check else _write(folder, compiled.files, root)
 
 
 def _report_failure(compiled) -> int:
@@ -89,9 +89,18 @@ def _current(path: Path) -> bytes | None:
         return None
 
 
-def _write(folder: Path, files: dict[str, str]) -> int:
+def _write(folder: Path, files: dict[str, str], root: Path) -> int:
+    from xspec.outputs import mark, refusal
+
+    refused = refusal([folder], "write build files")
+    if refused:
+        click.echo(f"error: {refused}; pass --output with a folder elsewhere", err=True)
+        return 2
     written = 0
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not root.is_relative_to(folder):     # `-o .` must not hide the project itself
+            mark(folder, "build")
         for name, text in sorted(files.items()):
             data = text.encode("utf-8")
             if _current(folder / name) != data:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xspec.backends.runner import PROVENANCE
+from xspec.outputs import mark
 
 RUNS_DIR = "runs"
 MANIFEST = "xspec-run.json"
@@ -106,6 +107,7 @@ def new_run_dir(root: Path, experiment: str, prefix: str = "local") -> tuple[str
             (parent / run_id).mkdir()
         except FileExistsError:
             continue
+        mark(parent / run_id, "run")
         return run_id, RunDir(parent / run_id)
     raise RunError(f"cannot find a free run folder under {parent}")
 
@@ -119,6 +121,7 @@ def claim_run_dir(root: Path, experiment: str, run_id: str) -> RunDir:
     except FileExistsError:
         raise RunError(f"{parent / run_id} exists already (from an earlier run whose scheduler "
                        "id was reused); move it away and submit again") from None
+    mark(parent / run_id, "run")
     return RunDir(parent / run_id)
 
 
