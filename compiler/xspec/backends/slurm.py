@@ -54,7 +54,8 @@ def directives(experiment: dict, settings: dict) -> list[str]:
     found += _resources(r)
     if settings.get("exclusive"):
         found.append("--exclusive")
-    found += [_export(experiment), "--output=slurm-%x-%A_%a.out"]
+    # Append: a requeued task's log keeps what its earlier attempts printed.
+    found += [_export(experiment), "--output=slurm-%x-%A_%a.out", "--open-mode=append"]
     return found + [_extra(a) for a in settings.get("extra_args") or []]
 
 

@@ -59,6 +59,16 @@ class RunDir:
         restarts = sorted(self.path.glob(f"{index}-restart*"), key=_restart_count)
         return restarts[-1] if restarts else self.path / str(index)
 
+    def attempt_dirs(self, index: int) -> list[Path]:
+        """Every attempt's folder of job ``index`` that exists, first to last: `<index>`, then a
+        requeued Slurm task's `<index>-restart<N>` (N = SLURM_RESTART_COUNT) in order."""
+        first = [self.path / str(index)] if (self.path / str(index)).is_dir() else []
+        return first + sorted(self.path.glob(f"{index}-restart*"), key=_restart_count)
+
+    def restarts_recorded(self, index: int) -> int:
+        """The restart count of the job's last attempt folder (0: the first attempt)."""
+        return attempt_number(self.job_dir(index)) - 1
+
     def record_path(self, index: int) -> Path:
         return self.job_dir(index) / PROVENANCE
 
@@ -72,6 +82,11 @@ class RunDir:
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.path).as_posix()
+
+
+def attempt_number(folder: Path) -> int:
+    """1 for a job's first folder `<index>`, N + 1 for `<index>-restart<N>`."""
+    return _restart_count(folder) + 1 if "-restart" in folder.name else 1
 
 
 def _restart_count(path: Path) -> int:
