@@ -115,8 +115,13 @@ def python_commands(plan: InstallPlan) -> list[str]:
 
 
 def python_check(version: str | None) -> str | None:
-    """A Python one-liner that fails when the interpreter is not the spec's version."""
+    """A Python one-liner that fails when the interpreter is not the spec's version.
+
+    Only the components the spec gives are compared: `"3.8"` accepts any 3.8.x (PIN008
+    warns that it is inexact, but a spec that checks clean must build), `"3.11.2"` only
+    3.11.2. The build, not the lock, decides this: the lock records no interpreter."""
     if not version:
         return None
+    count = version.count(".") + 1
     return (f'import sys; v = sys.version.split()[0]; '
-            f'assert v == "{version}", "python " + v + ", the spec says {version}"')
+            f'assert ".".join(v.split(".")[:{count}]) == "{version}", "python " + v + ", the spec says {version}"')

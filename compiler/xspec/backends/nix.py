@@ -118,8 +118,13 @@ _FLAKE = """{{
         let
           pkgs = nixpkgs.legacyPackages.${{system}};
           found = pkgs.${{experiment.pythonAttr}};
-          # nixpkgs pins the patch release; say so when it is not the spec's.
-          python = if experiment.python == "" || found.version == experiment.python then found
+          # nixpkgs pins the patch release; say so when it is not the spec's (as far as the
+          # spec gives it: "3.11" accepts any 3.11.x).
+          wanted = builtins.splitVersion experiment.python;
+          have = builtins.splitVersion found.version;
+          same = builtins.length have >= builtins.length wanted
+            && builtins.genList (builtins.elemAt have) (builtins.length wanted) == wanted;
+          python = if experiment.python == "" || same then found
             else builtins.trace "xspec: nixpkgs has Python ${{found.version}}, the spec asks for ${{experiment.python}}" found;
           tools = [ python pkgs.uv pkgs.bash pkgs.coreutils pkgs.git ]
             ++ map (name: pkgs.${{name}}) experiment.systemPackages;
