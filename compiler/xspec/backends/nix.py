@@ -176,9 +176,9 @@ def flake_lock(nixpkgs: dict) -> str:
 def venv_script(experiment: dict, plan) -> str:
     """Sourced by the shell and the app: a venv holding exactly the locked packages."""
     digest = hashlib.sha256(plan.requirements.encode("utf-8")).hexdigest()[:16]
-    install = ('uv pip sync --quiet --require-hashes --python "$xspec_venv/bin/python" '
+    install = (f'uv pip sync --quiet {plan.index_flag}--require-hashes --python "$xspec_venv/bin/python" '
                '"$xspec_requirements"') if plan.hashed else \
-        'uv pip install --quiet --python "$xspec_venv/bin/python" -r "$xspec_requirements"'
+        f'uv pip install --quiet {plan.index_flag}--python "$xspec_venv/bin/python" -r "$xspec_requirements"'
     return "\n".join([
         "# shellcheck shell=bash",
         "# Sourced by the flake's dev shell and app: makes (once) and activates a venv with",
