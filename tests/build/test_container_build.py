@@ -219,3 +219,21 @@ def test_the_dockerfile_builds_and_its_job_matches_a_local_run(project, buildah,
         == f"xspec-demo {VERSION} hello beta {image_record['job']['seed']}\n".encode()
     assert image_record["outputs"] == local_record["outputs"] == \
         {"out.txt": "sha256:" + hashlib.sha256((here / "out.txt").read_bytes()).hexdigest()}
+
+
+def test_base_image_replaces_the_from_line_and_says_so(tmp_path):
+    (tmp_path / "xspec.toml").write_text("")
+    (tmp_path / "boxed.xspec").write_text(SPEC.replace("DEBIAN_PYTHON", DEBIAN_PYTHON)
+                                          .replace("INDEX", "https://pypi.org/simple"))
+    (tmp_path / "job.py").write_text(JOB)
+    built = xspec(["build", "boxed.xspec", "-t", "docker", "-t", "apptainer", "--allow-unlocked",
+                   "--base-image", BASE], cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    dockerfile = (tmp_path / "build" / "docker" / "boxed" / "Dockerfile").read_text()
+    definition = (tmp_path / "build" / "apptainer" / "boxed" / "boxed.def").read_text()
+    assert f"\nFROM {BASE}\n" in dockerfile and f"\nFrom: {BASE}\n" in definition
+    for text in (dockerfile, definition):
+        assert f"# BASE IMAGE (--base-image): {BASE}, not the env's docker.io/library/python@sha256:" in text
+        assert "--index-url https://pypi.org/simple " in text
+    refused = xspec(["build", "boxed.xspec", "-t", "docker", "--base-image", "two words"], cwd=tmp_path)
+    assert refused.returncode == 2 and "'two words' is not an image reference" in refused.stderr
