@@ -114,3 +114,12 @@ def test_build_marks_its_folder_but_never_the_project(tmp_path):
 
 def test_the_marker_and_the_manifest_name_agree():
     assert RUN_MANIFEST == MANIFEST
+
+
+def test_the_language_server_sees_no_spec_inside_a_run(after_a_run):
+    from xspec.lsp.features.completion import _project_files
+    from xspec.lsp.features.navigate import workspace_specs
+
+    root, _ = after_a_run
+    assert workspace_specs(root) == [root / "tiny.xspec"]      # what rename and references edit
+    assert not [p for p in _project_files(root / "tiny.xspec") if "runs/" in p]
