@@ -97,7 +97,12 @@ def find_specs(folder: Path) -> list[Path]:
 
 def refusal(paths, what: str) -> str | None:
     """The error for a command that would write ``what`` into a run folder; None if none would."""
+    seen: set[str] = set()
     for path in paths:
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder in seen:      # one walk up per folder, not per file
+            continue
+        seen.add(folder)
         run = run_dir_of(Path(path))
         if run is not None:
             return (f"{path} is inside the run folder {os.path.relpath(run)}: xspec never changes "
