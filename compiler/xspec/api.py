@@ -66,14 +66,16 @@ def _check_program(program: Program) -> Result:
 
 
 def expand_paths(paths: list[str | Path]) -> list[Path]:
-    """Files as given, folders searched recursively for ``*.xspec``; sorted, no duplicates."""
+    """Files as given, folders searched recursively for ``*.xspec`` (hidden, run and build
+    folders skipped: see ``xspec.outputs``); sorted, no duplicates."""
+    from xspec.outputs import find_specs
+
     found: dict[Path, None] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for spec in sorted(path.rglob(SPEC_GLOB)):
-                if not any(part.startswith(".") for part in spec.relative_to(path).parts):
-                    found.setdefault(spec)
+            for spec in find_specs(path):
+                found.setdefault(spec)
         else:
             found.setdefault(path)
     return list(found)

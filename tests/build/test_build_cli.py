@@ -55,6 +55,7 @@ def test_write_then_check(sklearn):
     first = run_xspec(["build", str(sklearn), "--target", "all", "-o", str(out)])
     assert first.returncode == 0, first.stderr
     assert sorted(tree(out)) == [
+        ".xspec-output",            # the build-folder marker: no command reads it as sources
         "apptainer/housing_kfold/housing_kfold.def", "apptainer/housing_kfold/requirements.lock",
         "apptainer/housing_kfold/xspec-job.sh", "docker/housing_kfold/Dockerfile",
         "docker/housing_kfold/requirements.lock", "docker/housing_kfold/xspec-job.sh",
@@ -132,5 +133,5 @@ def test_two_experiments_give_two_of_each(tmp_path):
                     'experiment b {\n  env = e\n  replicates = 3\n  run = ["q", replicate]\n}\n')
     result = run_xspec(["build", str(spec), "-t", "slurm", "-t", "ir", "-o", str(tmp_path / "out")])
     assert result.returncode == 0, result.stderr
-    assert sorted(tree(tmp_path / "out")) == ["ir/two.json", "slurm/a.sbatch", "slurm/b.sbatch"]
+    assert sorted(tree(tmp_path / "out")) == [".xspec-output", "ir/two.json", "slurm/a.sbatch", "slurm/b.sbatch"]
     assert "#SBATCH --array=0-2\n" in (tmp_path / "out" / "slurm" / "b.sbatch").read_text()

@@ -179,3 +179,100 @@ def test_a_missing_secret_fails_on_the_record(cluster):
     assert wait(job_id) == {0: ("FAILED", "78:0")}
     record = json.loads((root / "runs" / "secret_env" / job_id / "0" / "xspec-provenance.json").read_text())
     assert record["exit_code"] == 78
+
+
+# ---- container modes, with stand-in tools ----------------------------------------------------
+# Neither apptainer nor nix is installed on the CI node, so each is a stand-in executable
+# that records its argv (one JSON file per call) and runs the command it was given the way
+# the real tool would: `apptainer exec --cleanenv` passes only APPTAINERENV_* variables
+# (prefix removed) and starts in --pwd; `nix develop ... --command` keeps the environment.
+
+CONTAINER_SPEC = """xspec 1
+
+env system_python {
+  python  = "3.11.2"
+  image   = "docker.io/library/python:3.11"
+  nixpkgs = "github:NixOS/nixpkgs/nixos-24.05"
+}
+
+experiment MODE {
+  env  = system_python
+  seed = 1
+  param n: int = 0
+  sweep grid { n = [1, 2] }
+  resources { cpus = 1, memory = 64MiB, time = 1m }
+  run     = ["python3", "-c", "import os, sys; open('out.txt', 'w').write(sys.argv[1] + os.environ['GREETING'])", n]
+  outputs = ["out.txt"]
+  vars    = { GREETING = " hello" }
+  target slurm { partition = "debug", container = "MODE" }
+}
+"""
+
+STAND_IN = r'''#!/usr/bin/env python3
+import json, os, pathlib, sys
+calls = pathlib.Path(__file__).resolve().parent / "calls"
+calls.mkdir(exist_ok=True)
+(calls / f"{os.getpid()}.json").write_text(json.dumps({"argv": sys.argv, "cwd": os.getcwd()}))
+args = sys.argv[1:]
+if pathlib.Path(sys.argv[0]).name == "apptainer":
+    assert args[0] == "exec", args
+    i, env, where = 1, {"PATH": os.environ["PATH"]}, None
+    while args[i].startswith("-"):
+        if args[i] == "--pwd":
+            where = args[i + 1]
+        i += 2 if args[i] in ("--bind", "--pwd") else 1
+    if not os.path.isfile(args[i]):
+        sys.exit(f"FATAL: could not open image {args[i]}")
+    env.update({k[len("APPTAINERENV_"):]: v for k, v in os.environ.items() if k.startswith("APPTAINERENV_")})
+    os.chdir(where or os.getcwd())
+    os.execvpe(args[i + 1], args[i + 1:], env)
+flake = args[args.index("develop") + 1]
+if not (pathlib.Path(flake.removeprefix("path:")) / "flake.nix").is_file():
+    sys.exit(f"error: path '{flake}' does not contain a 'flake.nix'")
+command = args[args.index("--command") + 1:]
+os.execvp(command[0], command)
+'''
+
+
+@pytest.fixture
+def stand_ins(tmp_path) -> Path:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    for name in ("apptainer", "nix"):
+        (folder / name).write_text(STAND_IN)
+        (folder / name).chmod(0o755)
+    return folder
+
+
+@pytest.mark.parametrize("mode", ["apptainer", "nix"])
+def test_container_modes_run_every_task_through_the_tool(slurm, tmp_path, stand_ins, mode):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "xspec.toml").write_text("xspec 1\n")
+    (root / "c.xspec").write_text(CONTAINER_SPEC.replace("MODE", mode))
+    script = build_slurm(root / "c.xspec", root / "build")[mode]
+    artifact = root / "build" / mode / mode      # where `xspec build -t apptainer/nix` puts it
+    artifact.mkdir(parents=True)
+    (artifact / (f"{mode}.sif" if mode == "apptainer" else "flake.nix")).write_text("stand-in\n")
+    # --export on the command line (over the script's NONE) only puts the stand-ins on PATH.
+    result = subprocess.run(["sbatch", "--parsable", f"--export=PATH={stand_ins}:/usr/bin:/bin", str(script)],
+                            cwd=root, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    job_id = result.stdout.strip().split(";")[0]
+    assert wait(job_id) == {0: ("COMPLETED", "0:0"), 1: ("COMPLETED", "0:0")}
+    calls = [json.loads(p.read_text()) for p in sorted((stand_ins / "calls").glob("*.json"))]
+    assert len(calls) == 2
+    for index, n in ((0, 1), (1, 2)):
+        folder = root / "runs" / mode / job_id / str(index)
+        assert (folder / "out.txt").read_text() == f"{n} hello"
+        record = json.loads((folder / "xspec-provenance.json").read_text())
+        assert record["exit_code"] == 0 and record["outputs"]["out.txt"] == "sha256:" + _sha256(folder / "out.txt")
+        call = next(c for c in calls if c["argv"][-1] == str(n))
+        assert call["cwd"] == str(folder)
+        if mode == "apptainer":
+            assert call["argv"][1:7] == ["exec", "--cleanenv", "--bind", str(root), "--pwd", str(folder)]
+            assert call["argv"][7] == str(artifact / "apptainer.sif")
+        else:
+            assert call["argv"][1:5] == ["--extra-experimental-features", "nix-command flakes", "develop",
+                                         f"path:{artifact}"]
+            assert call["argv"][5] == "--command"

@@ -118,3 +118,75 @@ def test_sbatch_refusing_a_job_is_a_one_line_error(slurm, project):
     result = xspec(["submit", "run.xspec", "-e", "exits", "--sbatch-arg=--partition=nosuch"], cwd=project)
     assert result.returncode == 2 and result.stderr.startswith("error: `sbatch exits.sbatch` failed")
     assert not Path(project / "runs").exists() or not list((project / "runs").rglob("xspec-run.json"))
+
+
+# ---- requeue ---------------------------------------------------------------------------------
+
+REQUEUE_SPEC = """xspec 1
+
+env system_python {
+  python = "3.11.2"
+}
+
+experiment requeued {
+  env  = system_python
+  seed = 1
+  param hold: int = 0
+  sweep grid { hold = [1, 0] }
+  resources { cpus = 1, memory = 64MiB, time = 2m }
+  # Task 0's first attempt waits (to be requeued); every other attempt finishes at once.
+  run = ["python3", "-c", "import pathlib, sys, time; flag = pathlib.Path(sys.argv[1]); first = not flag.exists(); flag.touch(); time.sleep(600 if first and sys.argv[2] == '1' else 0); open('out.txt', 'w').write('done')", "FLAGS/flag-${job_index}", hold]
+  outputs = ["out.txt"]
+  target slurm { partition = "debug", extra_args = ["--requeue"] }
+}
+"""
+
+
+def _until(condition, what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.3)
+
+
+def _task_state(job_id: str, task: int) -> str:
+    shown = subprocess.run(["squeue", "-h", "-r", "-j", job_id, "-o", "%K %T"], capture_output=True, text=True)
+    return dict(line.split() for line in shown.stdout.splitlines()).get(str(task), "")
+
+
+def test_a_requeued_task_is_judged_by_its_last_attempt(slurm, tmp_path):
+    root = tmp_path / "requeue"
+    root.mkdir()
+    (root / "xspec.toml").write_text("")
+    (root / "rq.xspec").write_text(REQUEUE_SPEC.replace("FLAGS", str(tmp_path)))
+    submitted = xspec(["submit", "rq.xspec"], cwd=root)
+    assert submitted.returncode == 0, submitted.stderr
+    job_id = submitted.stdout.strip()
+    run = root / "runs" / "requeued" / job_id
+    _until(lambda: (tmp_path / "flag-0").exists() and _task_state(job_id, 0) == "RUNNING", "task 0 never started")
+    subprocess.run(["scontrol", "requeue", f"{job_id}_0"], check=True, timeout=60)
+    _until(lambda: (run / "0" / "xspec-provenance.json").is_file(), "the first attempt wrote no record")
+    assert json.loads((run / "0" / "xspec-provenance.json").read_text())["exit_code"] == 143
+
+    # Requeued, pending again: not failed, and the run is not collected.
+    pending = json.loads(xspec(["jobs", "--format", "json"], cwd=root).stdout)[0]
+    assert pending["state"] == "running" and not pending["collected"]
+    assert pending["jobs"][0]["state"] in ("pending", "running") and pending["jobs"][0]["exit_code"] is None
+    assert not (run / "ro-crate-metadata.json").exists()
+
+    # Slurm holds a requeued job back for two minutes; let it start now.
+    subprocess.run(["scontrol", "update", f"jobid={job_id}_0", "StartTime=now"], check=True, timeout=60)
+    _wait_until_gone(job_id)
+    listed = xspec(["jobs", run], cwd=root)
+    assert "job 0    done     attempt 2 (requeued)" in listed.stdout, listed.stdout
+    assert (run / "ro-crate-metadata.json").is_file()
+    last = json.loads((run / "0-restart1" / "xspec-provenance.json").read_text())
+    assert (last["exit_code"], last["scheduler"]["ids"]["SLURM_RESTART_COUNT"]) == (0, "1")
+    assert "DUE TO JOB REQUEUE" in (run / "logs" / "0.out").read_text()     # the log kept attempt 1
+    graph = {e["@id"]: e for e in json.loads((run / "ro-crate-metadata.json").read_text())["@graph"]}
+    assert graph["#job-0"]["actionStatus"]["@id"].endswith("CompletedActionStatus")
+    assert graph["#job-0"]["subjectOf"]["@id"] == "0-restart1/xspec-provenance.json"
+    assert "attempt 1 of 2" in graph["0/xspec-provenance.json"]["description"]
+    verified = xspec(["verify", run], cwd=root)
+    assert verified.returncode == 0, verified.stdout
+    assert "everything matches the record" in verified.stdout

@@ -32,6 +32,7 @@ class Options:
 
     allow_unlocked: bool = False
     build_dir: str = "build"       # the -o folder, relative to the project root
+    base_image: str | None = None  # --base-image: FROM this instead of the env's image
 
 
 def header_lines(ir: dict, experiment: dict | None = None) -> list[str]:

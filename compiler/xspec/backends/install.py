@@ -28,6 +28,12 @@ class InstallPlan:
     hashed: bool
     python: str | None
     notes: list[str] = field(default_factory=list)   # UNLOCKED warnings for the header
+    index_url: str | None = None       # the env's package index (pip's default: PyPI)
+
+    @property
+    def index_flag(self) -> str:
+        """`--index-url URL ` for pip and uv when the env names an index, else nothing."""
+        return f"--index-url {sh(self.index_url)} " if self.index_url else ""
 
     def header(self, ir: dict, experiment: dict) -> list[str]:
         return header_lines(ir, experiment) + self.notes
@@ -44,11 +50,15 @@ def install_plan(experiment: dict, options: Options, need_image: bool = True) ->
                       "packages are installed from the spec's pins, WITHOUT hashes")
         requirements = env["requirements"]
     return InstallPlan(image, [_apt(name) for name in env["system"]], requirements,
-                       env["locked"], env["python"], notes)
+                       env["locked"], env["python"], notes, env.get("index_url"))
 
 
 def _base_image(env: dict, options: Options, notes: list[str]) -> str:
     image = env["image"]
+    if options.base_image:
+        spec_image = image["pinned"] or image["ref"] if image else "none"
+        notes.append(f"BASE IMAGE (--base-image): {options.base_image}, not the env's {spec_image}.")
+        return options.base_image
     if image is None:
         raise BackendError("BLD005", f"env `{env['name']}` has no image and no python version "
                            "to start one from", ("give the env `image = \"...@sha256:...\"`",))
@@ -110,13 +120,19 @@ def python_commands(plan: InstallPlan) -> list[str]:
         commands.append(f"python -c {sh(check)}")
     if plan.requirements is not None:
         flags = "--no-deps --require-hashes " if plan.hashed else ""
-        commands.append(f"python -m pip install --no-cache-dir {flags}-r {OPT}/{REQUIREMENTS_FILE}")
+        commands.append(f"python -m pip install --no-cache-dir {plan.index_flag}{flags}"
+                        f"-r {OPT}/{REQUIREMENTS_FILE}")
     return commands
 
 
 def python_check(version: str | None) -> str | None:
-    """A Python one-liner that fails when the interpreter is not the spec's version."""
+    """A Python one-liner that fails when the interpreter is not the spec's version.
+
+    Only the components the spec gives are compared: `"3.8"` accepts any 3.8.x (PIN008
+    warns that it is inexact, but a spec that checks clean must build), `"3.11.2"` only
+    3.11.2. The build, not the lock, decides this: the lock records no interpreter."""
     if not version:
         return None
+    count = version.count(".") + 1
     return (f'import sys; v = sys.version.split()[0]; '
-            f'assert v == "{version}", "python " + v + ", the spec says {version}"')
+            f'assert ".".join(v.split(".")[:{count}]) == "{version}", "python " + v + ", the spec says {version}"')

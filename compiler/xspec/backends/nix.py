@@ -118,8 +118,13 @@ _FLAKE = """{{
         let
           pkgs = nixpkgs.legacyPackages.${{system}};
           found = pkgs.${{experiment.pythonAttr}};
-          # nixpkgs pins the patch release; say so when it is not the spec's.
-          python = if experiment.python == "" || found.version == experiment.python then found
+          # nixpkgs pins the patch release; say so when it is not the spec's (as far as the
+          # spec gives it: "3.11" accepts any 3.11.x).
+          wanted = builtins.splitVersion experiment.python;
+          have = builtins.splitVersion found.version;
+          same = builtins.length have >= builtins.length wanted
+            && builtins.genList (builtins.elemAt have) (builtins.length wanted) == wanted;
+          python = if experiment.python == "" || same then found
             else builtins.trace "xspec: nixpkgs has Python ${{found.version}}, the spec asks for ${{experiment.python}}" found;
           tools = [ python pkgs.uv pkgs.bash pkgs.coreutils pkgs.git ]
             ++ map (name: pkgs.${{name}}) experiment.systemPackages;
@@ -171,9 +176,9 @@ def flake_lock(nixpkgs: dict) -> str:
 def venv_script(experiment: dict, plan) -> str:
     """Sourced by the shell and the app: a venv holding exactly the locked packages."""
     digest = hashlib.sha256(plan.requirements.encode("utf-8")).hexdigest()[:16]
-    install = ('uv pip sync --quiet --require-hashes --python "$xspec_venv/bin/python" '
+    install = (f'uv pip sync --quiet {plan.index_flag}--require-hashes --python "$xspec_venv/bin/python" '
                '"$xspec_requirements"') if plan.hashed else \
-        'uv pip install --quiet --python "$xspec_venv/bin/python" -r "$xspec_requirements"'
+        f'uv pip install --quiet {plan.index_flag}--python "$xspec_venv/bin/python" -r "$xspec_requirements"'
     return "\n".join([
         "# shellcheck shell=bash",
         "# Sourced by the flake's dev shell and app: makes (once) and activates a venv with",

@@ -54,7 +54,8 @@ def directives(experiment: dict, settings: dict) -> list[str]:
     found += _resources(r)
     if settings.get("exclusive"):
         found.append("--exclusive")
-    found += [_export(experiment), "--output=slurm-%x-%A_%a.out"]
+    # Append: a requeued task's log keeps what its earlier attempts printed.
+    found += [_export(experiment), "--output=slurm-%x-%A_%a.out", "--open-mode=append"]
     return found + [_extra(a) for a in settings.get("extra_args") or []]
 
 
@@ -139,17 +140,17 @@ def _platform(experiment: dict, settings: dict, options: Options) -> Platform:
     if modules:   # module scripts read unset variables: not under `set -u`
         preamble += ["set +u", *modules, "set -u"]
     launcher, prefix = (), ""
+    # The preamble runs before the runner sets $xspec_project, so the image and flake
+    # paths are launcher words: they expand when the job starts, with the project known.
     if container == "apptainer":
         image = f"{_artifact(options, 'apptainer', experiment)}/{experiment['name']}.sif"
-        preamble.append(f"xspec_image=\"$xspec_project\"/{sh(image)}")
         gpu = ("--nv",) if experiment["resources"]["gpus"] else ()
         launcher = ("apptainer", "exec", "--cleanenv", *gpu, "--bind", '"$xspec_project"',
-                    "--pwd", '"$PWD"', '"$xspec_image"')
+                    "--pwd", '"$PWD"', f'"$xspec_project"/{sh(image)}')
         prefix = "APPTAINERENV_"
     elif container == "nix":
-        preamble.append(f"xspec_flake=\"$xspec_project\"/{sh(_artifact(options, 'nix', experiment))}")
         launcher = ("nix", "--extra-experimental-features", sh("nix-command flakes"), "develop",
-                    '"path:$xspec_flake"', "--command")
+                    f'"path:$xspec_project"/{sh(_artifact(options, "nix", experiment))}', "--command")
     return Platform(
         name="slurm", index='"${SLURM_ARRAY_TASK_ID:-}"',
         project='"${SLURM_SUBMIT_DIR:?submit this script with sbatch from the project root}"',

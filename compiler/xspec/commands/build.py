@@ -25,8 +25,11 @@ DEFAULT_OUTPUT = "build"
 @click.option("--locked", is_flag=True, help="Fail when the spec and xspec.lock disagree.")
 @click.option("--allow-unlocked", is_flag=True,
               help="Without a lock, install from the spec's own pins, without hashes (and say so).")
+@click.option("--base-image", metavar="REF",
+              help="Docker and Apptainer images start FROM REF instead of the env's image (a local "
+                   "or mirrored copy of it); the files' header says so.")
 def command(spec: Path, targets: tuple[str, ...], output: Path | None, check: bool, locked: bool,
-            allow_unlocked: bool) -> int:
+            allow_unlocked: bool, base_image: str | None) -> int:
     """Compile SPEC to IR, Slurm, Kubernetes, Docker, Apptainer, Nix or lock files."""
     from xspec.backends.common import Options
     from xspec.backends.pipeline import PipelineError, compile_spec
@@ -34,7 +37,8 @@ def command(spec: Path, targets: tuple[str, ...], output: Path | None, check: bo
 
     root = project_root(spec.resolve())
     folder = (output or root / DEFAULT_OUTPUT).resolve()
-    options = Options(allow_unlocked=allow_unlocked, build_dir=Path(os.path.relpath(folder, root)).as_posix())
+    options = Options(allow_unlocked=allow_unlocked, build_dir=Path(os.path.relpath(folder, root)).as_posix(),
+                      base_image=_base_image(base_image))
     try:
         compiled = compile_spec(spec, list(targets), options, locked=locked)
     except PipelineError as e:
@@ -47,7 +51,14 @@ def command(spec: Path, targets: tuple[str, ...], output: Path | None, check: bo
     if set(targets) == {"ir"} and output is None and not check:
         sys.stdout.write(compiled.files[next(iter(compiled.files))])
         return 0
-    return _check(folder, compiled.files) if check else _write(folder, compiled.files)
+    return _check(folder, compiled.files) if check else _write(folder, compiled.files, root)
+
+
+def _base_image(ref: str | None) -> str | None:
+    """A FROM reference: one line, no spaces (the Dockerfile and %post read it as one word)."""
+    if ref is not None and (not ref.strip() or any(c.isspace() or ord(c) < 32 for c in ref)):
+        raise click.BadParameter(f"{ref!r} is not an image reference", param_hint="--base-image")
+    return ref
 
 
 def _report_failure(compiled) -> int:
@@ -89,9 +100,18 @@ def _current(path: Path) -> bytes | None:
         return None
 
 
-def _write(folder: Path, files: dict[str, str]) -> int:
+def _write(folder: Path, files: dict[str, str], root: Path) -> int:
+    from xspec.outputs import mark, refusal
+
+    refused = refusal([folder], "write build files")
+    if refused:
+        click.echo(f"error: {refused}; pass --output with a folder elsewhere", err=True)
+        return 2
     written = 0
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not root.is_relative_to(folder):     # `-o .` must not hide the project itself
+            mark(folder, "build")
         for name, text in sorted(files.items()):
             data = text.encode("utf-8")
             if _current(folder / name) != data:

@@ -21,6 +21,13 @@ def command(paths: tuple[str, ...], check: bool, diff: bool) -> int:
     files = api.expand_paths(list(paths))
     if not files:
         raise click.UsageError("no .xspec files found in " + ", ".join(paths))
+    if not (check or diff):
+        from xspec.outputs import refusal
+
+        refused = refusal(files, "reformat specs")
+        if refused:
+            click.echo(f"error: {refused}", err=True)
+            return 2
     changed, failed = [], False
     for path in files:
         outcome = _format_file(path, api, render_one)

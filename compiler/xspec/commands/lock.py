@@ -46,6 +46,13 @@ def _lock(paths, check: bool, fetch: bool, settings: dict) -> int:
     files = api.expand_paths(list(paths))
     if not files:
         raise click.UsageError("no .xspec files found in " + ", ".join(paths))
+    if not check:
+        from xspec.outputs import refusal
+
+        refused = refusal(files, "write a lock")
+        if refused:
+            click.echo(f"error: {refused}", err=True)
+            return 2
     loaded = load_projects(files)
     if loaded.bag.has_errors:
         return _show(loaded.bag.sorted(), loaded.sources)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
@@ -86,9 +87,10 @@ def _cache_slot(path: Path, settings: Settings):
     from xspec.lint.cache import Cache
 
     data = _read(path)
-    if data is None:
+    root = _cache_root(path, settings)
+    if data is None or _in_output(root):
         return None
-    cache = Cache(_cache_root(path, settings))
+    cache = Cache(root)
     return cache, cache.key(path, data, settings.fingerprint())
 
 
@@ -148,17 +150,26 @@ def _cache_root(path: Path, settings: Settings) -> Path:
     return project_root(path.resolve())
 
 
+@functools.lru_cache(maxsize=None)
+def _in_output(root: Path) -> bool:
+    """A spec in a run or build folder is checked without caching: nothing is written there."""
+    from xspec.outputs import output_dir_of
+
+    return output_dir_of(root) is not None
+
+
 def expand_paths(paths) -> list[Path]:
-    """Files as given, folders searched recursively for ``*.xspec`` (hidden folders
-    skipped); sorted, no duplicates. The same as ``api.expand_paths``, kept here so that
-    a fully cached run never imports the parser."""
+    """Files as given, folders searched recursively for ``*.xspec`` (hidden, run and build
+    folders skipped); sorted, no duplicates. The same as ``api.expand_paths``, kept here
+    so that a fully cached run never imports the parser."""
+    from xspec.outputs import find_specs
+
     found: dict[Path, None] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for spec in sorted(path.rglob("*.xspec")):
-                if not any(part.startswith(".") for part in spec.relative_to(path).parts):
-                    found.setdefault(spec)
+            for spec in find_specs(path):
+                found.setdefault(spec)
         else:
             found.setdefault(path)
     return list(found)

@@ -21,8 +21,9 @@ import json
 import shlex
 from pathlib import Path
 
-from xspec.run.layout import (BUNDLE, MANIFEST, RunDir, RunError, read_json, sha256_of,
-                              write_new)
+from xspec.backends.runner import PROVENANCE
+from xspec.run.layout import (BUNDLE, MANIFEST, RunDir, RunError, attempt_number, read_json,
+                              sha256_of, write_new)
 from xspec.run.records import JobRecord, read_records
 
 PROFILE = "https://w3id.org/ro/wfrun/process/0.5"
@@ -113,6 +114,7 @@ class _Builder:
                 found[self.run.relative(self.run.log(index))] = f"standard output and error of job {index}"
             if record is not None:
                 found[self.run.relative(self.run.record_path(index))] = f"provenance record of job {index}"
+            found.update(_earlier_attempts(self.run, index))
         return {rel: self._file(rel, description=text) for rel, text in found.items()}
 
     def _file(self, rel: str, sha256: str | None = None, **properties):
@@ -199,6 +201,15 @@ class _Builder:
     def _environment(self, index: int, env: dict) -> list:
         return [self._add(f"#job-{index}/env/{name}", None, "PropertyValue", name=name, value=value)
                 for name, value in sorted(env.items())]
+
+
+def _earlier_attempts(run: RunDir, index: int) -> dict[str, str]:
+    """The records of a requeued Slurm task's attempts before its last (kept, and named)."""
+    folders, last = run.attempt_dirs(index), run.restarts_recorded(index) + 1
+    return {run.relative(folder / PROVENANCE): f"provenance record of job {index}, attempt "
+            f"{attempt_number(folder)} of {last} (Slurm requeued the task; its last attempt is "
+            "the job's result)"
+            for folder in folders[:-1] if (folder / PROVENANCE).is_file()}
 
 
 def _git(git: dict) -> dict:

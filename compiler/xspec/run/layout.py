@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xspec.backends.runner import PROVENANCE
+from xspec.outputs import mark
 
 RUNS_DIR = "runs"
 MANIFEST = "xspec-run.json"
@@ -58,6 +59,16 @@ class RunDir:
         restarts = sorted(self.path.glob(f"{index}-restart*"), key=_restart_count)
         return restarts[-1] if restarts else self.path / str(index)
 
+    def attempt_dirs(self, index: int) -> list[Path]:
+        """Every attempt's folder of job ``index`` that exists, first to last: `<index>`, then a
+        requeued Slurm task's `<index>-restart<N>` (N = SLURM_RESTART_COUNT) in order."""
+        first = [self.path / str(index)] if (self.path / str(index)).is_dir() else []
+        return first + sorted(self.path.glob(f"{index}-restart*"), key=_restart_count)
+
+    def restarts_recorded(self, index: int) -> int:
+        """The restart count of the job's last attempt folder (0: the first attempt)."""
+        return attempt_number(self.job_dir(index)) - 1
+
     def record_path(self, index: int) -> Path:
         return self.job_dir(index) / PROVENANCE
 
@@ -71,6 +82,11 @@ class RunDir:
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.path).as_posix()
+
+
+def attempt_number(folder: Path) -> int:
+    """1 for a job's first folder `<index>`, N + 1 for `<index>-restart<N>`."""
+    return _restart_count(folder) + 1 if "-restart" in folder.name else 1
 
 
 def _restart_count(path: Path) -> int:
@@ -106,6 +122,7 @@ def new_run_dir(root: Path, experiment: str, prefix: str = "local") -> tuple[str
             (parent / run_id).mkdir()
         except FileExistsError:
             continue
+        mark(parent / run_id, "run")
         return run_id, RunDir(parent / run_id)
     raise RunError(f"cannot find a free run folder under {parent}")
 
@@ -119,6 +136,7 @@ def claim_run_dir(root: Path, experiment: str, run_id: str) -> RunDir:
     except FileExistsError:
         raise RunError(f"{parent / run_id} exists already (from an earlier run whose scheduler "
                        "id was reused); move it away and submit again") from None
+    mark(parent / run_id, "run")
     return RunDir(parent / run_id)
 
 

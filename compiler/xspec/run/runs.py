@@ -59,6 +59,8 @@ class RunState:
 def run_state(run: RunDir) -> RunState:
     manifest = run.manifest()
     records = read_records(run, manifest["jobs"])
+    if manifest["executor"] == "slurm" and not run.crate_path.is_file():
+        return RunState(run, manifest, _slurm_jobs(run, manifest["slurm"]["job_id"], records))
     unrecorded = [i for i, r in records.items() if r is None]
     others = _scheduler_states(run, manifest, unrecorded) if unrecorded else {}
     jobs = [_from_record(i, r) if r is not None else others[i] for i, r in records.items()]
@@ -82,25 +84,62 @@ def _scheduler_states(run: RunDir, manifest: dict, jobs: list[int]) -> dict[int,
 
 
 def _slurm_states(job_id: str, jobs: list[int]) -> dict[int, JobState]:
-    from xspec.run.slurm import ACTIVE, final_states, queue_states
+    from xspec.run.slurm import final_states, queue_states
 
     queued = queue_states(job_id)
     if queued is None:
         return {i: JobState(i, "unknown", detail="squeue is not available here") for i in jobs}
     finished = final_states(job_id) if any(i not in queued for i in jobs) else {}
-    states = {}
-    for i in jobs:
-        if i in queued and queued[i] in ACTIVE:
-            states[i] = JobState(i, "running" if queued[i] == "RUNNING" else "pending", detail=queued[i])
-        elif i in finished and finished[i][0].startswith("CANCELLED") and finished[i][1] in ("", "0:0"):
-            states[i] = JobState(i, "cancelled", detail=f"Slurm {finished[i][0]} before it started")
-        elif i in finished:
-            state, code = finished[i]
-            status = int(code.split(":")[0]) if code.split(":")[0].isdigit() else None
-            states[i] = JobState(i, "failed", status, f"Slurm {state}, exit {code}, no provenance record")
-        else:
-            states[i] = JobState(i, "not run", detail="no provenance record; Slurm no longer knows the task")
-    return states
+    return {i: _unrecorded_state(i, queued, finished) for i in jobs}
+
+
+def _unrecorded_state(i: int, queued: dict[int, str], finished: dict[int, tuple[str, str]]) -> JobState:
+    """A Slurm task without a record for its last attempt, from what Slurm says of it."""
+    from xspec.run.slurm import ACTIVE
+
+    if i in queued and queued[i] in ACTIVE:
+        return JobState(i, "running" if queued[i] == "RUNNING" else "pending", detail=queued[i])
+    if i in finished and finished[i][0].startswith("CANCELLED") and finished[i][1] in ("", "0:0"):
+        return JobState(i, "cancelled", detail=f"Slurm {finished[i][0]} before it started")
+    if i in finished:
+        state, code = finished[i]
+        status = int(code.split(":")[0]) if code.split(":")[0].isdigit() else None
+        return JobState(i, "failed", status, f"Slurm {state}, exit {code}, no provenance record")
+    return JobState(i, "not run", detail="no provenance record; Slurm no longer knows the task")
+
+
+def _slurm_jobs(run: RunDir, job_id: str, records: dict[int, JobRecord | None]) -> list[JobState]:
+    """The states of a Slurm run not yet collected. A record is only final when Slurm no
+    longer has the task queued: a requeued task (`--requeue`, `scontrol requeue`,
+    preemption) has its earlier attempt's record, yet it runs again, and its state is its
+    last attempt's."""
+    from xspec.run.slurm import ACTIVE, queue_states, task_details
+
+    queued = queue_states(job_id)
+    if queued is None:          # no squeue here: the records are all there is to go by
+        return [_from_record(i, r) if r is not None else
+                JobState(i, "unknown", detail="squeue is not available here") for i, r in records.items()]
+    details = task_details(job_id) if any(i not in queued for i in records) else {}
+    finished = {task: (state, code) for task, (state, code, _) in details.items()}
+    jobs = []
+    for index, record in records.items():
+        attempt = run.restarts_recorded(index) + 1 if record is not None else 0
+        active = index in queued and queued[index] in ACTIVE
+        last = details[index][2] + 1 if index in details else attempt   # Slurm's last attempt
+        if record is not None and not active and last <= attempt:
+            jobs.append(_attempted(_from_record(index, record), attempt))
+            continue
+        found = _unrecorded_state(index, queued, finished)
+        if record is not None:      # requeued: the record is an earlier attempt's
+            found.detail += f" (attempt {attempt} has a record; Slurm requeued the task)"
+        jobs.append(found)
+    return jobs
+
+
+def _attempted(state: JobState, attempt: int) -> JobState:
+    if attempt > 1:
+        state.detail = (state.detail + "; " if state.detail else "") + f"attempt {attempt} (requeued)"
+    return state
 
 
 def collect(state: RunState) -> bool:

@@ -119,6 +119,13 @@ def queue_states(job_id: str) -> dict[int, str] | None:
 
 def final_states(job_id: str) -> dict[int, tuple[str, str]]:
     """Array task -> (JobState, ExitCode) from `scontrol show job`, while Slurm remembers it."""
+    return {task: (state, code) for task, (state, code, _) in task_details(job_id).items()}
+
+
+def task_details(job_id: str) -> dict[int, tuple[str, str, int]]:
+    """Array task -> (JobState, ExitCode, Restarts) from `scontrol show job`, while Slurm
+    remembers the job; Restarts counts how often it was requeued (its last attempt is
+    number Restarts + 1)."""
     if find_tool("scontrol") is None:
         return {}
     try:
@@ -130,8 +137,10 @@ def final_states(job_id: str) -> dict[int, tuple[str, str]]:
         task = _TASK.search(record)
         state = re.search(r"JobState=(\S+)", record)
         code = re.search(r"\bExitCode=(\S+)", record)
+        restarts = re.search(r"\bRestarts=(\d+)", record)
         if task and state:
-            tasks[int(task.group(1))] = (state.group(1), code.group(1) if code else "")
+            tasks[int(task.group(1))] = (state.group(1), code.group(1) if code else "",
+                                         int(restarts.group(1)) if restarts else 0)
     return tasks
 
 

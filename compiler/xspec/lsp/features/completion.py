@@ -414,8 +414,13 @@ def _import_paths(path: Path) -> list[Candidate]:
 
 def _project_files(path: Path) -> list[str]:
     """Specs in the document's folder and below, as `./` import paths."""
+    from xspec.outputs import MARKER, RUN_MANIFEST
+
     folder, found = path.parent, []
     for root, dirs, files in os.walk(folder):
+        if root != str(folder) and (MARKER in files or RUN_MANIFEST in files):
+            dirs[:] = []        # a run or build folder: not something to import
+            continue
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
         found += [Path(root, f) for f in sorted(files) if f.endswith(".xspec")]
         if len(found) >= _MAX_PROJECT_FILES:

@@ -92,7 +92,12 @@ def _location(occurrence: Occurrence, text: str, encoding: str) -> lsp.Location:
 def workspace_specs(root: Path) -> list[Path]:
     """The workspace's specs, hidden and build folders skipped, at most MAX_WORKSPACE_FILES."""
     found: list[Path] = []
+    from xspec.outputs import MARKER, RUN_MANIFEST
+
     for folder, dirs, files in os.walk(root):
+        if folder != str(root) and (MARKER in files or RUN_MANIFEST in files):
+            dirs[:] = []        # a run or build folder: never the project's sources (rename!)
+            continue
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
         found += [Path(folder, f) for f in sorted(files) if f.endswith(".xspec")]
         if len(found) >= MAX_WORKSPACE_FILES:
