@@ -15,6 +15,12 @@ are compiled: each job must come out with the recorded params, seed, argv and va
 (RUN010). The jobs then run through the local executor (the same job runner), in
 ``<workspace>/runs/<experiment>/<id>/``, and each output's sha256 is compared with the
 record's and with the file in the run folder (RUN009). Nothing in the run folder is written.
+
+A bundle is untrusted input (``trust.py``): a bundle with a symlink, a special file or a
+manifest path leaving its folder is refused before anything is copied (RUN020); the
+bundle, manifest and records are verified against the crate before anything runs, and any
+difference there, or in the compiled spec, lock or jobs (RUN003, RUN010), refuses the
+reproduction (RUN021) unless ``trust_modified``. The commands are shown before they run.
 """
 
 from __future__ import annotations
@@ -52,32 +58,75 @@ class Reproduction:
     new_run: RunDir | None = None
     findings: list[Finding] = field(default_factory=list)      # inputs, compilation
     jobs: list[JobComparison] = field(default_factory=list)
+    refused: bool = False          # differences before running, and no --trust-modified
 
     @property
     def identical(self) -> bool:
         return not self.findings and all(j.identical for j in self.jobs)
 
+    @property
+    def modified(self) -> list[Finding]:
+        """The findings that say the bundle is not what ran (changed inputs are expected)."""
+        return [f for f in self.findings if f.code != "RUN005"]
+
 
 def reproduce(run: RunDir, jobs: list[int] | None, project: Path | None, into: Path | None,
-              parallel: int, say, isolated: bool = False) -> Reproduction:
+              parallel: int, say, isolated: bool = False, trust_modified: bool = False,
+              dry_run: bool = False) -> Reproduction:
+    """Verify the bundle, show its commands, and (unless refused or ``dry_run``) run them."""
     from xspec.run.local import run_locally
 
     manifest = run.manifest()
+    refuse_unsafe(run, manifest)
     records = _records(run, manifest, jobs)
     source = _source_project(manifest, project)
+    modified = _modified(run, source)
     result = Reproduction(run, _workspace(into, manifest["experiment"]))
     say(f"reproducing {manifest['experiment']}/{manifest['run_id']} "
         f"job{'s' * (len(records) != 1)} {', '.join(map(str, records))} in {result.workspace} "
         "(spec and lock from the bundle)")
     data = [p for p, info in manifest["inputs"].items() if info.get("kind") == "data"]
     build_workspace(result.workspace, run.bundle_project, source, data)
-    result.findings += _input_findings(manifest, source)
+    result.findings += modified + _input_findings(manifest, source)
     plan = _plan(result, manifest, sorted(records))
     result.findings += _identity_findings(plan, records)
+    show_commands(plan, say)
+    result.refused = bool(result.modified) and not trust_modified
+    if result.refused or dry_run:
+        return result
     local = run_locally(plan, parallel, isolated, say)
     result.new_run = local.run
     result.jobs = [_compare(run, index, records[index], local.run) for index in sorted(records)]
     return result
+
+
+def refuse_unsafe(run: RunDir, manifest: dict) -> None:
+    """RunError listing every RUN020 path: such a bundle is not even copied."""
+    from xspec.run.trust import unsafe_paths
+
+    found = unsafe_paths(run, manifest)
+    if found:
+        raise RunError(f"{run.path}: the bundle is refused, nothing was copied or run:\n"
+                       + "\n".join(f"  {f.line()}" for f in found))
+
+
+def _modified(run: RunDir, source: Path) -> list[Finding]:
+    """What `xspec verify` finds changed in the bundle, the manifest or the records."""
+    from xspec.run.trust import modified
+    from xspec.run.verify import verify_run
+
+    return modified(verify_run(run, source))
+
+
+def show_commands(plan, say) -> None:
+    """Each job's argv, as it will run, before anything runs (control characters escaped)."""
+    import shlex
+
+    from xspec.report.printable import printable_line
+
+    for job in plan.experiment["jobs"]:
+        if job["index"] in plan.jobs:
+            say(f"job {job['index']} will run: {printable_line(shlex.join(job['argv']))}")
 
 
 def _records(run: RunDir, manifest: dict, wanted: list[int] | None) -> dict[int, JobRecord]:
@@ -136,6 +185,8 @@ def _materialize(workspace: Path, source: Path, path: str) -> None:
     where it lies; through a symlink it would leave the workspace and the compiled argv
     would change."""
     origin, target = source / path, workspace / path
+    if not target.resolve().is_relative_to(workspace.resolve()):      # refused earlier (RUN020)
+        raise RunError(f"{path}: a data path from the bundle leaves the workspace")
     if not origin.exists() or target.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
