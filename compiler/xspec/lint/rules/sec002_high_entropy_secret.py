@@ -55,7 +55,7 @@ def high_entropy_secret(ctx):
 def _in_text(ctx, text: str, offset: int):
     for match in ASSIGNMENT.finditer(text):
         value = match.group("value")
-        if is_secret_name(match.group("name")) and looks_random(value) and not any(providers(value)):
+        if is_secret_name(match.group("name")) and looks_random(value) and not any(providers(match.group(0))):
             start = offset + match.start("value")
             yield _report(ctx, start, value, f"`{match.group('name')}`")
 

@@ -49,7 +49,7 @@ def _check(ctx, kind: str, name: str, value):
     if not (isinstance(value, ast.Str) and value.is_plain and is_secret_name(name)):
         return
     text = value.value
-    if text.strip().lower() in NOT_SECRET_VALUES or any(providers(text)) \
+    if text.strip().lower() in NOT_SECRET_VALUES or any(providers(f'{name} = "{text}"')) \
             or re.fullmatch(r"\$\{?[A-Za-z_]\w*\}?", text):
         return
     yield ctx.report("SEC003", value.span, kind, name, mask(text), hints=[
