@@ -131,6 +131,17 @@ def mask(value: str) -> str:
 _NAMED_VALUE = re.compile(r"""(?<![\w.-])(?P<name>[A-Za-z_][\w.-]*)["']?\s*[=:]\s*(?P<quote>["']?)(?P<value>[^\s"',;&}]+)""")
 
 
+def mask_tokens(text: str) -> str:
+    """``text`` with every provider-format credential masked (the masked form matches none)."""
+    return _masked_at(text, [(start, end) for _, start, end in providers(text)])
+
+
+def _masked_at(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in sorted(_merged(spans), reverse=True):
+        text = text[:start] + mask(text[start:end]) + text[end:]
+    return text
+
+
 def mask_secrets(text: str) -> str:
     """``text`` with every credential masked: the provider formats, and any value given to
     a secret-like name (`DB_PASSWORD = "..."`, `let api_token = "..."`). For text that is
@@ -138,16 +149,14 @@ def mask_secrets(text: str) -> str:
     found = [(start, end) for _, start, end in providers(text)]
     found += [m.span("value") for m in _NAMED_VALUE.finditer(text) if is_secret_name(m.group("name"))
               and m.group("value").lower() not in NOT_SECRET_VALUES and not m.group("value").startswith("$")]
-    for start, end in sorted(_merged(found), reverse=True):
-        text = text[:start] + mask(text[start:end]) + text[end:]
-    return text
+    return _masked_at(text, found)
 
 
 def mask_value(name: str, value: str) -> str:
     """A value shown under ``name``: masked whole when the name is secret-like."""
-    if is_secret_name(name) and value.strip().lower() not in NOT_SECRET_VALUES:
+    if is_secret_name(name) and value.strip().strip('"').lower() not in NOT_SECRET_VALUES:
         return mask(value)
-    return mask_secrets(value)
+    return mask_tokens(value)
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
