@@ -141,6 +141,7 @@ def test_dry_run_verifies_and_shows_the_commands_only(tiny_run, tmp_path):
     result = reproduce(run, "--dry-run", "--into", tmp_path / "ws")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "job 2 will run: python3 train.py --lr 0.05 --epochs 20" in result.stderr
+    assert "--dry-run: the bundle matches its record; nothing was run" in result.stdout
     assert not (tmp_path / "ws" / "runs").exists()
 
 

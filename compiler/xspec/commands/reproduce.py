@@ -71,7 +71,10 @@ def refusal(result) -> str:
 def _print(result) -> None:
     for finding in result.findings:
         click.echo(f"  {finding.line()}")
-    if result.new_run is None:           # refused, or --dry-run
+    if result.new_run is None:           # refused (said on stderr), or --dry-run
+        if not result.refused:
+            verdict = "matches its record" if not result.findings else "differs (above)"
+            click.echo(f"--dry-run: the bundle {verdict}; nothing was run")
         return
     for job in result.jobs:
         if job.identical:

@@ -84,7 +84,7 @@ def reproduce(run: RunDir, jobs: list[int] | None, project: Path | None, into: P
     result = Reproduction(run, _workspace(into, manifest["experiment"]))
     say(f"reproducing {manifest['experiment']}/{manifest['run_id']} "
         f"job{'s' * (len(records) != 1)} {', '.join(map(str, records))} in {result.workspace} "
-        "(spec and lock from the bundle)")
+        f"(spec and lock from the bundle, code and data from {source})")
     data = [p for p, info in manifest["inputs"].items() if info.get("kind") == "data"]
     build_workspace(result.workspace, run.bundle_project, source, data)
     result.findings += modified + _input_findings(manifest, source)
@@ -122,11 +122,12 @@ def show_commands(plan, say) -> None:
     """Each job's argv, as it will run, before anything runs (control characters escaped)."""
     import shlex
 
+    from xspec.lint.secrets import mask_tokens
     from xspec.report.printable import printable_line
 
     for job in plan.experiment["jobs"]:
         if job["index"] in plan.jobs:
-            say(f"job {job['index']} will run: {printable_line(shlex.join(job['argv']))}")
+            say(f"job {job['index']} will run: {printable_line(mask_tokens(shlex.join(job['argv'])))}")
 
 
 def _records(run: RunDir, manifest: dict, wanted: list[int] | None) -> dict[int, JobRecord]:
@@ -251,14 +252,20 @@ def _identity_findings(plan, records: dict[int, JobRecord]) -> list[Finding]:
             if recorded[name] is None:          # a record from before the field existed
                 continue
             for where, old, new in changes(recorded[name], compiled[name], name)[:MAX_SHOWN]:
-                found.append(Finding("RUN010", (index, where, _shown(old), _shown(new))))
+                found.append(Finding("RUN010", (index, where, _shown(where, old), _shown(where, new))))
     return found
 
 
-def _shown(value) -> str:
+def _shown(where: str, value) -> str:
+    """A recorded or compiled value as a finding shows it: a secret masked, control characters escaped."""
     import json
 
-    return value if isinstance(value, str) else json.dumps(value)
+    from xspec.lint.secrets import mask_secrets, mask_value
+    from xspec.report.printable import printable_line
+
+    if isinstance(value, str):
+        return printable_line(mask_value(where.rsplit(".", 1)[-1].split("[")[0], value))
+    return printable_line(mask_secrets(json.dumps(value)))
 
 
 # ---- after running ------------------------------------------------------------------------------
