@@ -178,3 +178,17 @@ def test_a_symlink_in_the_bundle_is_refused_and_verify_names_it(tiny_run, tmp_pa
     assert not (tmp_path / "ws").exists()
     verified = xspec(["verify", run], cwd=run)
     assert verified.returncode == 1 and "RUN020" in verified.stdout
+
+
+def test_a_recorded_output_path_leaving_the_job_folder_is_not_read(tiny_run, tmp_path):
+    _, run = tiny_run
+    outside = run.parent / "outside.txt"            # ../outside.txt from the job folder
+    outside.write_text("not an output\n")
+    path = run / "2" / "xspec-provenance.json"
+    data = json.loads(path.read_text())
+    data["outputs"]["../../outside.txt"] = "sha256:" + "2" * 64
+    path.write_text(json.dumps(data))
+    result = reproduce(run, "--job", "2", "--trust-modified", "--into", tmp_path / "ws")
+    assert result.returncode == 1
+    assert "RUN020 bundle-path-unsafe: job 2 output: '../../outside.txt' leaves its folder" in result.stdout
+    assert "the run folder's file is" not in result.stdout

@@ -288,6 +288,10 @@ def _compare_output(run: RunDir, index: int, path: str, recorded: str | None, re
     found = []
     if recorded != reproduced:
         found.append(Finding("RUN009", (index, path, f"recorded {recorded}, reproduced {reproduced}")))
+    from xspec.run.trust import escapes
+
+    if why := escapes(path):                # a record's path is read from the untrusted run folder
+        return found + [Finding("RUN020", (f"job {index} output", why))]
     on_disk = run.job_dir(index) / path
     if recorded and on_disk.is_file() and (now := sha256_of(on_disk)) != recorded:
         found.append(Finding("RUN009", (index, path, f"the run folder's file is {now}, "

@@ -28,7 +28,7 @@ NOT_REFUSED = ("RUN001", "RUN005", "RUN006")
 def unsafe_paths(run: RunDir, manifest: dict) -> list[Finding]:
     """RUN020 for each manifest path that leaves its folder and each link or special file."""
     found = [Finding("RUN020", (f"manifest {where}", why))
-             for where, path in _manifest_paths(manifest) if (why := _escapes(path))]
+             for where, path in _manifest_paths(manifest) if (why := escapes(path))]
     found += [Finding("RUN020", (run.relative(path), why)) for path, why in _special_files(run.path / BUNDLE)]
     singles = [run.manifest_path, run.crate_path] + [run.record_path(i) for i in _indices(manifest)]
     found += [Finding("RUN020", (run.relative(p), "a symlink: refused")) for p in singles if p.is_symlink()]
@@ -53,7 +53,7 @@ def _manifest_paths(manifest: dict):
         yield "inputs", path
 
 
-def _escapes(path) -> str | None:
+def escapes(path) -> str | None:
     """Why ``path`` may not be joined to a folder, or None when it stays inside it."""
     if not isinstance(path, str) or not path or "\0" in path or "\\" in path:
         return f"{path!r} is not a relative path"
