@@ -192,3 +192,12 @@ def test_a_recorded_output_path_leaving_the_job_folder_is_not_read(tiny_run, tmp
     assert result.returncode == 1
     assert "RUN020 bundle-path-unsafe: job 2 output: '../../outside.txt' leaves its folder" in result.stdout
     assert "the run folder's file is" not in result.stdout
+
+
+def test_control_characters_from_a_run_folder_are_escaped(tiny_run, tmp_path):
+    _, run = tiny_run
+    edit_manifest(run, lambda m: m["inputs"].update({"data/\x1b[2J\x1b[Hfake.csv": {"kind": "data",
+                                                                                     "sha256": "sha256:0"}}))
+    result = reproduce(run, "--dry-run", "--into", tmp_path / "ws")
+    assert "RUN005 input-changed: data/\\x1b[2J\\x1b[Hfake.csv" in result.stdout
+    assert "\x1b" not in result.stdout + result.stderr
