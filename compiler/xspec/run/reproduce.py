@@ -154,6 +154,8 @@ def _ranges(jobs: list[int]) -> str:
 
 
 def _source_project(manifest: dict, project: Path | None) -> Path:
+    if project is None and not isinstance(manifest["project"], str):
+        raise RunError(f"the manifest's project ({manifest['project']!r}) is not a folder; pass --project")
     source = Path(project or manifest["project"])
     if not source.is_dir():
         raise RunError(f"the project the run was launched from ({source}) is not here; pass "
