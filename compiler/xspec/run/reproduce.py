@@ -76,6 +76,19 @@ def reproduce(run: RunDir, jobs: list[int] | None, project: Path | None, into: P
     """Verify the bundle, show its commands, and (unless refused or ``dry_run``) run them."""
     from xspec.run.local import run_locally
 
+    result, plan, records = prepare(run, jobs, project, into, say)
+    result.refused = bool(result.modified) and not trust_modified
+    if result.refused or dry_run:
+        return result
+    local = run_locally(plan, parallel, isolated, say)
+    result.new_run = local.run
+    result.jobs = [_compare(run, index, records[index], local.run) for index in sorted(records)]
+    return result
+
+
+def prepare(run: RunDir, jobs: list[int] | None, project: Path | None, into: Path | None, say):
+    """Everything before running: the bundle checked and verified, the workspace made, the
+    bundled spec compiled and compared with the records, the commands shown."""
     manifest = run.manifest()
     refuse_unsafe(run, manifest)
     records = _records(run, manifest, jobs)
@@ -91,13 +104,7 @@ def reproduce(run: RunDir, jobs: list[int] | None, project: Path | None, into: P
     plan = _plan(result, manifest, sorted(records))
     result.findings += _identity_findings(plan, records)
     show_commands(plan, say)
-    result.refused = bool(result.modified) and not trust_modified
-    if result.refused or dry_run:
-        return result
-    local = run_locally(plan, parallel, isolated, say)
-    result.new_run = local.run
-    result.jobs = [_compare(run, index, records[index], local.run) for index in sorted(records)]
-    return result
+    return result, plan, records
 
 
 def refuse_unsafe(run: RunDir, manifest: dict) -> None:
@@ -259,15 +266,14 @@ def _identity_findings(plan, records: dict[int, JobRecord]) -> list[Finding]:
 
 
 def _shown(where: str, value) -> str:
-    """A recorded or compiled value as a finding shows it: a secret masked, control characters escaped."""
+    """A recorded or compiled value as a finding shows it, a secret masked."""
     import json
 
     from xspec.lint.secrets import mask_secrets, mask_value
-    from xspec.report.printable import printable_line
 
     if isinstance(value, str):
-        return printable_line(mask_value(where.rsplit(".", 1)[-1].split("[")[0], value))
-    return printable_line(mask_secrets(json.dumps(value)))
+        return mask_value(where.rsplit(".", 1)[-1].split("[")[0], value)
+    return mask_secrets(json.dumps(value))
 
 
 # ---- after running ------------------------------------------------------------------------------
@@ -287,11 +293,11 @@ def _compare(run: RunDir, index: int, record: JobRecord, new_run: RunDir) -> Job
 
 
 def _compare_output(run: RunDir, index: int, path: str, recorded: str | None, reproduced: str | None):
+    from xspec.run.trust import escapes
+
     found = []
     if recorded != reproduced:
         found.append(Finding("RUN009", (index, path, f"recorded {recorded}, reproduced {reproduced}")))
-    from xspec.run.trust import escapes
-
     if why := escapes(path):                # a record's path is read from the untrusted run folder
         return found + [Finding("RUN020", (f"job {index} output", why))]
     on_disk = run.job_dir(index) / path
