@@ -333,5 +333,11 @@ RUN = _table("run", [
      "The bundle's spec and lock no longer compile to the job that ran (params, seed, argv, env)."),
     ("RUN011", "input-not-checked", W, "{}: {}",
      "An input could not be compared (the project is not where the run was launched)."),
+    ("RUN020", "bundle-path-unsafe", E, "{}: {}",
+     "A path of a run folder's bundle or manifest is a symlink, not a regular file, or leaves "
+     "its folder: `reproduce` refuses the bundle outright."),
+    ("RUN021", "reproduce-refused", E, "{}",
+     "`reproduce` found the bundle differing from its record before running it, and ran nothing "
+     "(`--trust-modified` runs it anyway)."),
 ])
 CODES.update(RUN)

@@ -248,7 +248,7 @@ def stand_ins(tmp_path) -> Path:
 def test_container_modes_run_every_task_through_the_tool(slurm, tmp_path, stand_ins, mode):
     root = tmp_path / "project"
     root.mkdir()
-    (root / "xspec.toml").write_text("xspec 1\n")
+    (root / "xspec.toml").write_text("")
     (root / "c.xspec").write_text(CONTAINER_SPEC.replace("MODE", mode))
     script = build_slurm(root / "c.xspec", root / "build")[mode]
     artifact = root / "build" / mode / mode      # where `xspec build -t apptainer/nix` puts it

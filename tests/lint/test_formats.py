@@ -112,12 +112,12 @@ def test_statistics():
     select = ("--select", "DET005,COR005,SEC001")
     done = run("--statistics", *select, *SAMPLE)
     assert done.stdout.splitlines() == [
-        "   10  SEC001  [ ] hardcoded-token",
+        "   14  SEC001  [ ] hardcoded-token",
         "    2  COR005  [*] unused-import",
         "    2  DET005  [ ] gpu-without-determinism",
     ]
     rows = json.loads(run("--statistics", "--format", "json", *select, *SAMPLE).stdout)
-    assert rows[0] == {"code": "SEC001", "name": "hardcoded-token", "count": 10, "fixable": False}
+    assert rows[0] == {"code": "SEC001", "name": "hardcoded-token", "count": 14, "fixable": False}
 
 
 # ---- secrets are never printed in full ---------------------------------------------------------
@@ -129,7 +129,9 @@ def _secrets() -> list[str]:
     text = (LINT_FIXTURES / "SEC001.xspec").read_text()
     found = [text[start:end] for _, start, end in providers(text)]
     found += ["4c1f0e9d8b7a65c4d3e2f1a0b9c8d7e6", "Zq8vR2mK9xT4pL7wN3bY6cH1jF5dG0sA",
-              "u7Rk2pQ9zX4mW8vN1cT6yB3h", "hunter2", "fedcba9876543210", "pa55-w0rd-in-url"]
+              "u7Rk2pQ9zX4mW8vN1cT6yB3h", "hunter2", "fedcba9876543210", "pa55-w0rd-in-url",
+              "MIIEowIBAAKCAQEAexample0body",                        # a private key's body
+              "EXAMPLEyyyyyyyyyyyy", "EXAMPLEzzzzzzzzzzzz"]           # escaped, interpolated
     return found
 
 

@@ -89,3 +89,22 @@ def test_different_kinds_cannot_be_compared(tiny):
     assert result.returncode == 2 and "cannot compare a spec" in result.stderr
     result = diff(tiny / "train.py", tiny / "train.py", tiny)
     assert result.returncode == 2 and "not a spec, lock or run folder" in result.stderr
+
+
+def test_secret_values_are_masked_in_text_and_json(tiny):
+    """A token (here let through by making SEC001 a warning, as an old run's bundle may hold
+    one) and a value under a secret-like name are never printed in full."""
+    (tiny / "xspec.toml").write_text('[severity]\nSEC001 = "warning"\n')
+    spec = tiny / "tiny.xspec"
+    secrets = {"a": ("hf_EXAMPLEaaaaaaaaaaaaaaaaaaaaaaaaaaa", "hunter2hunter2"),
+               "b": ("hf_EXAMPLEbbbbbbbbbbbbbbbbbbbbbbbbbbb", "correcthorsebattery")}
+    for side, (token, password) in secrets.items():
+        (tiny / f"{side}.xspec").write_text(spec.read_text().replace(
+            'python = "3.11.7"', f'python = "3.11.7"\n  vars = {{ HF_HUB = "{token}", DB_PASSWORD = "{password}" }}'))
+    for options in ((), ("--format", "json")):
+        result = diff(tiny / "a.xspec", tiny / "b.xspec", tiny, *options)
+        assert result.returncode == 1, result.stderr
+        assert "HF_HUB" in result.stdout and "DB_PASSWORD" in result.stdout
+        for token, password in secrets.values():
+            assert token not in result.stdout and password not in result.stdout
+        assert "hf_E... (37 characters)" in result.stdout

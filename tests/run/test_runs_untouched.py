@@ -100,7 +100,7 @@ def test_a_moved_run_folder_is_still_recognised(after_a_run, tmp_path):
 
 
 def test_build_marks_its_folder_but_never_the_project(tmp_path):
-    (tmp_path / "xspec.toml").write_text("xspec 1\n")
+    (tmp_path / "xspec.toml").write_text("")
     shutil.copy(Path(__file__).parents[2] / "specs" / "tiny" / "tiny.xspec", tmp_path / "tiny.xspec")
     shutil.copytree(Path(__file__).parents[2] / "specs" / "tiny" / "data", tmp_path / "data")
     built = xspec(["build", "tiny.xspec", "-t", "slurm", "-o", "out"], cwd=tmp_path)

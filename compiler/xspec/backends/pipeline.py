@@ -1,6 +1,6 @@
 """From a spec path to the files of the requested targets, all in memory.
 
-check -> (lock) -> lower -> backends. Any error stops the build before anything is
+check and lint -> (lock) -> lower -> backends. Any error (a lint error too) stops the build before anything is
 written: the caller gets either every file or diagnostics, never half of them.
 """
 
@@ -36,12 +36,11 @@ class Compiled:
 
 
 def compile_spec(path: Path, targets: list[str], options: Options, locked: bool = False) -> Compiled:
-    from xspec import api
     from xspec.ir.lower import lower_program
 
-    result = api.check(path)
-    if result.has_errors:
-        return Compiled(diagnostics=result.diagnostics)
+    result, errors = checked_and_linted(path)
+    if errors:
+        return Compiled(diagnostics=errors)
     lock = load_lock(path)
     bag = DiagnosticBag()
     if locked:
@@ -55,6 +54,21 @@ def compile_spec(path: Path, targets: list[str], options: Options, locked: bool 
     _run_backends(compiled, result, ir, expand_targets(targets, ir, lock), options, bag)
     compiled.diagnostics = bag.sorted()
     return compiled
+
+
+def checked_and_linted(path: Path):
+    """The checked program and every error `xspec check` would report for it, lint errors
+    included (SEC001's literal token among them): nothing with an error is compiled, so no
+    literal credential reaches an output. The project's lint settings apply, so a rule made
+    a warning in xspec.toml, or suppressed inline, does not stop the build."""
+    from xspec.lint.config import ConfigError
+    from xspec.lint.runner import lint_file
+
+    try:
+        found, result = lint_file(path)
+    except ConfigError as e:
+        raise PipelineError(str(e)) from None
+    return result, [d for d in found if d.severity.name == "ERROR"]
 
 
 def expand_targets(targets: list[str], ir: dict, lock) -> list[tuple[str, bool]]:

@@ -27,7 +27,10 @@ PROVIDERS = [
                        r"|\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}"),
     ("Anthropic API key", r"\bsk-ant-(?:api|admin)\d\d-[A-Za-z0-9_\-]{80,}"),
     ("Stripe secret key", r"\b[rs]k_live_[0-9A-Za-z]{24,}\b"),
-    ("private key", r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"),
+    # The whole block when its END line follows (in a string, its lines are `\n` escapes;
+    # in comments, `#` lines), so the span, and the masking, cover the key's body too.
+    ("private key", r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"
+                    r"(?:[A-Za-z0-9+/=\s\\#:,.\-]{0,20000}?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)?"),
     ("JSON Web Token", r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}"),
 ]
 # Compiled on first use (by re's cache): only a file with a marker below needs it, and
@@ -53,10 +56,41 @@ _MARKERS = ("AKIA", "ASIA", "ABIA", "ACCA", "ghp_", "gho_", "ghu_", "ghs_", "ghr
 
 def providers(text: str):
     """(kind, start, end) of every provider-format credential in ``text``."""
-    if not any(marker in text for marker in _MARKERS):
-        return
-    for match in re.finditer(_ANY_PROVIDER, text):
-        yield PROVIDERS[int(match.lastgroup[1:])][0], match.start(), match.end()
+    if any(marker in text for marker in _MARKERS):
+        for match in re.finditer(_ANY_PROVIDER, text):
+            yield PROVIDERS[int(match.lastgroup[1:])][0], match.start(), match.end()
+    yield from aws_secret_keys(text)
+
+
+# ---- AWS secret access keys ----------------------------------------------------------------------
+# 40 characters of base64's alphabet with no prefix of their own, so only found in context:
+# near an access key id (they come in pairs), or given to a secret-like name.
+AWS_SECRET = r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
+# The name just before a value: looked for in a bounded window, so the cost stays linear.
+_NAME_BEFORE = re.compile(r"""(?<![\w.-])([A-Za-z_][\w.-]{0,63})["']?\s{0,8}[=:]\s{0,8}["']?$""")
+_AWS_KEY_ID = re.compile(PROVIDERS[0][1])
+PAIR_DISTANCE = 300            # characters between an access key id and its secret key
+
+
+def aws_secret_keys(text: str):
+    """(kind, start, end) of each AWS secret access key in ``text``."""
+    ids = None
+    for match in re.finditer(AWS_SECRET, text):
+        if not _looks_like_aws_secret(match.group(0)):
+            continue
+        if ids is None:
+            ids = [m.start() for m in _AWS_KEY_ID.finditer(text)]
+        paired = any(abs(match.start() - at) <= PAIR_DISTANCE for at in ids)
+        named = _NAME_BEFORE.search(text, max(0, match.start() - 90), match.start())
+        if paired or (named and is_secret_name(named.group(1))):
+            yield "AWS secret access key", match.start(), match.end()
+
+
+def _looks_like_aws_secret(value: str) -> bool:
+    """Both cases and a digit or symbol, and random: not a word, a path or a hex digest."""
+    classes = [any(c.islower() for c in value), any(c.isupper() for c in value),
+               any(c.isdigit() or c in "/+" for c in value)]
+    return all(classes) and entropy(value) >= 4.0
 
 
 def is_secret_name(name: str) -> bool:
@@ -90,6 +124,49 @@ def _looks_like_path(value: str) -> bool:
 def mask(value: str) -> str:
     """The first 4 characters and the length: enough to find it, not to use it."""
     return f"{value[:4]}... ({len(value)} characters)"
+
+
+# ---- hiding secrets in printed text -----------------------------------------------------------
+
+_NAMED_VALUE = re.compile(r"""(?<![\w.-])(?P<name>[A-Za-z_][\w.-]*)["']?\s*[=:]\s*(?P<quote>["']?)(?P<value>[^\s"',;&}]+)""")
+
+
+def mask_tokens(text: str) -> str:
+    """``text`` with every provider-format credential masked (the masked form matches none)."""
+    return _masked_at(text, [(start, end) for _, start, end in providers(text)])
+
+
+def _masked_at(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in sorted(_merged(spans), reverse=True):
+        text = text[:start] + mask(text[start:end]) + text[end:]
+    return text
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with every credential masked: the provider formats, and any value given to
+    a secret-like name (`DB_PASSWORD = "..."`, `let api_token = "..."`). For text that is
+    shown to people (hover, diff), never parsed again."""
+    found = [(start, end) for _, start, end in providers(text)]
+    found += [m.span("value") for m in _NAMED_VALUE.finditer(text) if is_secret_name(m.group("name"))
+              and m.group("value").lower() not in NOT_SECRET_VALUES and not m.group("value").startswith("$")]
+    return _masked_at(text, found)
+
+
+def mask_value(name: str, value: str) -> str:
+    """A value shown under ``name``: masked whole when the name is secret-like."""
+    if is_secret_name(name) and value.strip().strip('"').lower() not in NOT_SECRET_VALUES:
+        return mask(value)
+    return mask_tokens(value)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
 
 
 # ---- hiding secrets in printed source lines --------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xspec.diagnostics import Diagnostic
 from xspec.report.human import summary
+from xspec.report.printable import printable
 
 
 def render(diagnostics: list[Diagnostic], sources, color: bool = False) -> str:
@@ -14,4 +15,4 @@ def render(diagnostics: list[Diagnostic], sources, color: bool = False) -> str:
 def render_one(d: Diagnostic) -> str:
     s = d.span
     marker = " [*]" if d.fix is not None and d.fix.safe else ""
-    return f"{s.path}:{s.line}:{s.column}: {d.code}{marker} {d.message}"
+    return printable(f"{s.path}:{s.line}:{s.column}: {d.code}{marker} {d.message}")

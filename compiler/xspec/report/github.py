@@ -6,6 +6,7 @@ https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow
 from __future__ import annotations
 
 from xspec.diagnostics import Diagnostic, Severity
+from xspec.report.printable import printable
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -32,7 +33,8 @@ def _name(code: str) -> str:
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The workflow-command escapes, then every other control character made visible."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _property(text: str) -> str:

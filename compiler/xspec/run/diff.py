@@ -40,7 +40,9 @@ class Difference:
     rows: dict[str, list[str]] = field(default_factory=dict)     # section -> lines
 
     def add(self, section: str, text: str) -> None:
-        self.rows.setdefault(section, []).append(text)
+        from xspec.lint.secrets import mask_tokens
+
+        self.rows.setdefault(section, []).append(mask_tokens(text))    # a diff never shows a token
 
     @property
     def count(self) -> int:
@@ -121,7 +123,7 @@ def _experiment(a: dict, b: dict, out: Difference, qualify: bool) -> None:
             continue
         old, new = _readable(key, a.get(key, MISSING)), _readable(key, b.get(key, MISSING))
         for where, x, y in changes(old, new, key):
-            out.add(_section(where), f"{prefix}{where}: {_text(x)} -> {_text(y)}")
+            out.add(_section(where), f"{prefix}{where}: {_text(x, where)} -> {_text(y, where)}")
     _jobs(a["jobs"], b["jobs"], out, prefix)
 
 
@@ -159,7 +161,7 @@ def _jobs(a: list[dict], b: list[dict], out: Difference, prefix: str) -> None:
     for index in sorted(set(jobs_a) & set(jobs_b)):
         for name in JOB_FIELDS:
             for where, x, y in changes(jobs_a[index].get(name), jobs_b[index].get(name), name):
-                grouped.setdefault((where, _text(x), _text(y)), []).append(index)
+                grouped.setdefault((where, _text(x, where), _text(y, where)), []).append(index)
     for (where, x, y), indices in sorted(grouped.items(), key=lambda kv: (kv[1][0], kv[0])):
         out.add("jobs", f"{prefix}{where}: {x} -> {y} ({_jobs_text(indices)})")
     extra = sorted(set(jobs_a) ^ set(jobs_b))
@@ -178,7 +180,7 @@ def _jobs_text(indices: list[int]) -> str:
 def diff_locks(a: dict, b: dict, out: Difference) -> None:
     _rows(out, "lock", changes(a["digest"], b["digest"], "digest"))
     for where, x, y in changes(a["envs"], b["envs"], "env"):
-        out.add("packages" if ".packages" in where else "env", f"{where}: {_text(x)} -> {_text(y)}")
+        out.add("packages" if ".packages" in where else "env", f"{where}: {_text(x, where)} -> {_text(y, where)}")
     _rows(out, "data", changes(a["data"], b["data"], "data"))
     _rows(out, "spec", changes(a["specs"], b["specs"], "locked spec"))
 
@@ -240,17 +242,22 @@ def _records(run_a: RunDir, m_a: dict, run_b: RunDir, m_b: dict, out: Difference
 
 def _rows(out: Difference, section: str, found) -> None:
     for where, x, y in found:
-        out.add(section, f"{where}: {_text(x)} -> {_text(y)}")
+        out.add(section, f"{where}: {_text(x, where)} -> {_text(y, where)}")
 
 
-def _text(value) -> str:
+def _text(value, where: str = "") -> str:
+    """A value as a row shows it; under a secret-like name (`vars.DB_PASSWORD`), masked."""
     import json
 
+    from xspec.lint.secrets import mask_secrets, mask_value
     from xspec.run.findings import short_hash
 
     if value is MISSING or value == MISSING:
         return "(none)"
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    if isinstance(value, str):
+        text = mask_value(where.rsplit(".", 1)[-1].split("[")[0], value)
+    else:
+        text = mask_secrets(json.dumps(value, sort_keys=True))
     if len(text) == 64 and all(c in "0123456789abcdef" for c in text):    # a bare sha256
         return short_hash("sha256:" + text).removeprefix("sha256:")
     return short_hash(text)

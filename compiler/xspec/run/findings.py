@@ -34,8 +34,11 @@ class Finding:
         return self.code not in NOT_A_DIFFERENCE
 
     def line(self) -> str:
+        from xspec.report.printable import printable_line
+
         shown = tuple(short_hash(a) if isinstance(a, str) else a for a in self.args)
-        return f"{self.code} {self.info.name}: {self.info.message.format(*shown)}"
+        # Paths and values come from a run folder, which anyone may have written: escaped.
+        return printable_line(f"{self.code} {self.info.name}: {self.info.message.format(*shown)}")
 
     def to_dict(self) -> dict:
         return {"code": self.code, "name": self.info.name, "severity": str(self.info.severity),

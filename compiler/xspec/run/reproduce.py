@@ -15,6 +15,12 @@ are compiled: each job must come out with the recorded params, seed, argv and va
 (RUN010). The jobs then run through the local executor (the same job runner), in
 ``<workspace>/runs/<experiment>/<id>/``, and each output's sha256 is compared with the
 record's and with the file in the run folder (RUN009). Nothing in the run folder is written.
+
+A bundle is untrusted input (``trust.py``): a bundle with a symlink, a special file or a
+manifest path leaving its folder is refused before anything is copied (RUN020); the
+bundle, manifest and records are verified against the crate before anything runs, and any
+difference there, or in the compiled spec, lock or jobs (RUN003, RUN010), refuses the
+reproduction (RUN021) unless ``trust_modified``. The commands are shown before they run.
 """
 
 from __future__ import annotations
@@ -52,32 +58,83 @@ class Reproduction:
     new_run: RunDir | None = None
     findings: list[Finding] = field(default_factory=list)      # inputs, compilation
     jobs: list[JobComparison] = field(default_factory=list)
+    refused: bool = False          # differences before running, and no --trust-modified
 
     @property
     def identical(self) -> bool:
         return not self.findings and all(j.identical for j in self.jobs)
 
+    @property
+    def modified(self) -> list[Finding]:
+        """The findings that say the bundle is not what ran (changed inputs are expected)."""
+        return [f for f in self.findings if f.code != "RUN005"]
+
 
 def reproduce(run: RunDir, jobs: list[int] | None, project: Path | None, into: Path | None,
-              parallel: int, say, isolated: bool = False) -> Reproduction:
+              parallel: int, say, isolated: bool = False, trust_modified: bool = False,
+              dry_run: bool = False) -> Reproduction:
+    """Verify the bundle, show its commands, and (unless refused or ``dry_run``) run them."""
     from xspec.run.local import run_locally
 
-    manifest = run.manifest()
-    records = _records(run, manifest, jobs)
-    source = _source_project(manifest, project)
-    result = Reproduction(run, _workspace(into, manifest["experiment"]))
-    say(f"reproducing {manifest['experiment']}/{manifest['run_id']} "
-        f"job{'s' * (len(records) != 1)} {', '.join(map(str, records))} in {result.workspace} "
-        "(spec and lock from the bundle)")
-    data = [p for p, info in manifest["inputs"].items() if info.get("kind") == "data"]
-    build_workspace(result.workspace, run.bundle_project, source, data)
-    result.findings += _input_findings(manifest, source)
-    plan = _plan(result, manifest, sorted(records))
-    result.findings += _identity_findings(plan, records)
+    result, plan, records = prepare(run, jobs, project, into, say)
+    result.refused = bool(result.modified) and not trust_modified
+    if result.refused or dry_run:
+        return result
     local = run_locally(plan, parallel, isolated, say)
     result.new_run = local.run
     result.jobs = [_compare(run, index, records[index], local.run) for index in sorted(records)]
     return result
+
+
+def prepare(run: RunDir, jobs: list[int] | None, project: Path | None, into: Path | None, say):
+    """Everything before running: the bundle checked and verified, the workspace made, the
+    bundled spec compiled and compared with the records, the commands shown."""
+    manifest = run.manifest()
+    refuse_unsafe(run, manifest)
+    records = _records(run, manifest, jobs)
+    source = _source_project(manifest, project)
+    modified = _modified(run, source)
+    result = Reproduction(run, _workspace(into, manifest["experiment"]))
+    say(f"reproducing {manifest['experiment']}/{manifest['run_id']} "
+        f"job{'s' * (len(records) != 1)} {', '.join(map(str, records))} in {result.workspace} "
+        f"(spec and lock from the bundle, code and data from {source})")
+    data = [p for p, info in manifest["inputs"].items() if info.get("kind") == "data"]
+    build_workspace(result.workspace, run.bundle_project, source, data)
+    result.findings += modified + _input_findings(manifest, source)
+    plan = _plan(result, manifest, sorted(records))
+    result.findings += _identity_findings(plan, records)
+    show_commands(plan, say)
+    return result, plan, records
+
+
+def refuse_unsafe(run: RunDir, manifest: dict) -> None:
+    """RunError listing every RUN020 path: such a bundle is not even copied."""
+    from xspec.run.trust import unsafe_paths
+
+    found = unsafe_paths(run, manifest)
+    if found:
+        raise RunError(f"{run.path}: the bundle is refused, nothing was copied or run:\n"
+                       + "\n".join(f"  {f.line()}" for f in found))
+
+
+def _modified(run: RunDir, source: Path) -> list[Finding]:
+    """What `xspec verify` finds changed in the bundle, the manifest or the records."""
+    from xspec.run.trust import modified
+    from xspec.run.verify import verify_run
+
+    return modified(verify_run(run, source))
+
+
+def show_commands(plan, say) -> None:
+    """Each job's argv, as it will run, before anything runs (control characters escaped)."""
+    import shlex
+
+    from xspec.lint.secrets import mask_tokens
+    from xspec.report.printable import printable_line
+
+    for job in plan.experiment["jobs"]:
+        if job["index"] in plan.jobs:
+            say(f"job {job['index']} will run: {printable_line(mask_tokens(shlex.join(job['argv'])))}")
 
 
 def _records(run: RunDir, manifest: dict, wanted: list[int] | None) -> dict[int, JobRecord]:
@@ -104,6 +161,8 @@ def _ranges(jobs: list[int]) -> str:
 
 
 def _source_project(manifest: dict, project: Path | None) -> Path:
+    if project is None and not isinstance(manifest["project"], str):
+        raise RunError(f"the manifest's project ({manifest['project']!r}) is not a folder; pass --project")
     source = Path(project or manifest["project"])
     if not source.is_dir():
         raise RunError(f"the project the run was launched from ({source}) is not here; pass "
@@ -136,6 +195,8 @@ def _materialize(workspace: Path, source: Path, path: str) -> None:
     where it lies; through a symlink it would leave the workspace and the compiled argv
     would change."""
     origin, target = source / path, workspace / path
+    if not target.resolve().is_relative_to(workspace.resolve()):      # refused earlier (RUN020)
+        raise RunError(f"{path}: a data path from the bundle leaves the workspace")
     if not origin.exists() or target.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -200,14 +261,19 @@ def _identity_findings(plan, records: dict[int, JobRecord]) -> list[Finding]:
             if recorded[name] is None:          # a record from before the field existed
                 continue
             for where, old, new in changes(recorded[name], compiled[name], name)[:MAX_SHOWN]:
-                found.append(Finding("RUN010", (index, where, _shown(old), _shown(new))))
+                found.append(Finding("RUN010", (index, where, _shown(where, old), _shown(where, new))))
     return found
 
 
-def _shown(value) -> str:
+def _shown(where: str, value) -> str:
+    """A recorded or compiled value as a finding shows it, a secret masked."""
     import json
 
-    return value if isinstance(value, str) else json.dumps(value)
+    from xspec.lint.secrets import mask_secrets, mask_value
+
+    if isinstance(value, str):
+        return mask_value(where.rsplit(".", 1)[-1].split("[")[0], value)
+    return mask_secrets(json.dumps(value))
 
 
 # ---- after running ------------------------------------------------------------------------------
@@ -227,9 +293,13 @@ def _compare(run: RunDir, index: int, record: JobRecord, new_run: RunDir) -> Job
 
 
 def _compare_output(run: RunDir, index: int, path: str, recorded: str | None, reproduced: str | None):
+    from xspec.run.trust import escapes
+
     found = []
     if recorded != reproduced:
         found.append(Finding("RUN009", (index, path, f"recorded {recorded}, reproduced {reproduced}")))
+    if why := escapes(path):                # a record's path is read from the untrusted run folder
+        return found + [Finding("RUN020", (f"job {index} output", why))]
     on_disk = run.job_dir(index) / path
     if recorded and on_disk.is_file() and (now := sha256_of(on_disk)) != recorded:
         found.append(Finding("RUN009", (index, path, f"the run folder's file is {now}, "

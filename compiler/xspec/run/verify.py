@@ -4,7 +4,8 @@ Four checks, each reporting findings (``findings.py``), not stopping at the firs
 
 1. every file the crate lists (outputs, records, logs, the bundled spec, lock, IR, runner,
    the manifest) still has the sha256 the crate gives (RUN001 for outputs, RUN003 for the
-   rest, RUN002 when gone);
+   rest, RUN002 when gone); a symlink or special file in the bundle, or a manifest path
+   leaving its folder, is RUN020;
 2. every job's provenance record agrees with the crate (outputs, exit status) and with the
    manifest (spec and lock digests) (RUN004); failed jobs (RUN007) and jobs without a
    record (RUN008) are noted, not counted as differences;
@@ -44,6 +45,7 @@ def verify_run(run: RunDir, project: Path | None = None) -> Verification:
     crate = read_crate(run)
     result = Verification(run, run.manifest())
     graph = entities(crate)
+    _check_paths(result)
     _check_files(result, graph)
     _check_records(result, graph)
     _check_inputs(result, project)
@@ -52,6 +54,13 @@ def verify_run(run: RunDir, project: Path | None = None) -> Verification:
 
 
 # ---- 1. files -------------------------------------------------------------------------------
+
+def _check_paths(result: Verification) -> None:
+    """A symlinked bundle file hashes as its target: it would be called unchanged (RUN020)."""
+    from xspec.run.trust import unsafe_paths
+
+    result.findings += unsafe_paths(result.run, result.manifest)
+
 
 def _check_files(result: Verification, graph: dict[str, dict]) -> None:
     outputs = {ref["@id"] for e in graph.values() if _is_action(e) for ref in _refs(e.get("result"))}

@@ -8,7 +8,9 @@ from xspec.lint.secrets import is_secret_name, looks_random, mask, providers
 from xspec.syntax import ast
 
 # NAME=VALUE, --name=VALUE, "name": "value", name: value inside one string or comment.
-ASSIGNMENT = re.compile(r"""(?P<name>[A-Za-z_][\w.-]*)["']?\s*[=:]\s*["']?(?P<value>[^\s"',;&]{16,})""")
+# A name starts where no word character precedes it and is at most 64 long: tried once per
+# word, not once per character of it, so a long run of letters costs linear time, not quadratic.
+ASSIGNMENT = re.compile(r"""(?<![\w.])(?P<name>[A-Za-z_][\w.-]{0,63})["']?\s*[=:]\s*["']?(?P<value>[^\s"',;&]{16,})""")
 FLAG = re.compile(r"^--?(?P<name>[A-Za-z][\w-]*)$")
 
 
@@ -55,7 +57,7 @@ def high_entropy_secret(ctx):
 def _in_text(ctx, text: str, offset: int):
     for match in ASSIGNMENT.finditer(text):
         value = match.group("value")
-        if is_secret_name(match.group("name")) and looks_random(value) and not any(providers(value)):
+        if is_secret_name(match.group("name")) and looks_random(value) and not any(providers(match.group(0))):
             start = offset + match.start("value")
             yield _report(ctx, start, value, f"`{match.group('name')}`")
 

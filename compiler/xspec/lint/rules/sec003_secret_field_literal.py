@@ -6,6 +6,7 @@ from xspec.diagnostics import Severity
 from xspec.lint.registry import rule
 from xspec.lint.secrets import NOT_SECRET_VALUES, is_secret_name, mask, providers
 from xspec.syntax import ast
+from xspec.types import model as M
 
 
 @rule(code="SEC003", name="secret-field-literal", category="security", severity=Severity.WARNING)
@@ -15,8 +16,9 @@ def secret_field_literal(ctx):
     `let` bindings whose name says they hold a secret (`WANDB_API_KEY`,
     `DB_PASSWORD`, `let hf_token = ...`) for a literal string value. Values that
     cannot be credentials (`""`, `"true"`, `"0"`, ...) are left alone, and
-    provider formats are reported by SEC001. Only the first 4 characters of the
-    value are shown.
+    provider formats are reported by SEC001. A value put together from `let`
+    bindings (`DB_PASSWORD = pw`, `"${user}:${pw}"`) is checked as it evaluates.
+    Only the first 4 characters of the value are shown.
 
     ## Why is this bad?
     Whatever the value is, a spec is the wrong place for it: specs are committed
@@ -43,14 +45,38 @@ def secret_field_literal(ctx):
                 yield from _check(ctx, "variable", entry.key.text, entry.value)
         elif isinstance(node, ast.Let):
             yield from _check(ctx, "let", node.name.text, node.value)
+    yield from _evaluated(ctx)
 
 
 def _check(ctx, kind: str, name: str, value):
-    if not (isinstance(value, ast.Str) and value.is_plain and is_secret_name(name)):
+    if isinstance(value, ast.Str) and value.is_plain:
+        yield from _check_text(ctx, kind, name, value.value, value.span)
+
+
+def _evaluated(ctx):
+    """Variables whose value is a literal only after evaluation: a `let`, an interpolation."""
+    for item in ctx.envs + ctx.profiles + ctx.experiments:
+        field = item.node.field("vars") if item.node is not None else None
+        if field is None or not isinstance(field.value, ast.MapExpr):
+            continue
+        for entry in field.value.entries:
+            if isinstance(entry.value, ast.Str) and entry.value.is_plain:
+                continue                        # seen as written, above
+            text = _literal(item.vars.get(entry.key.text))
+            if text is not None:
+                yield from _check_text(ctx, "variable", entry.key.text, text, entry.value.span)
+
+
+def _literal(value) -> str | None:
+    """The evaluated value when it is plain text (a template without placeholders)."""
+    if isinstance(value, M.Template):
+        return None if value.placeholders else "".join(value.parts)
+    return value if isinstance(value, str) else None
+
+
+def _check_text(ctx, kind: str, name: str, text: str, span):
+    if not is_secret_name(name) or text.strip().lower() in NOT_SECRET_VALUES \
+            or any(providers(f'{name} = "{text}"')) or re.fullmatch(r"\$\{?[A-Za-z_]\w*\}?", text):
         return
-    text = value.value
-    if text.strip().lower() in NOT_SECRET_VALUES or any(providers(text)) \
-            or re.fullmatch(r"\$\{?[A-Za-z_]\w*\}?", text):
-        return
-    yield ctx.report("SEC003", value.span, kind, name, mask(text), hints=[
+    yield ctx.report("SEC003", span, kind, name, mask(text), hints=[
         f"declare it as a secret: secret {name.lower()} from env(\"{name.upper()}\")"])

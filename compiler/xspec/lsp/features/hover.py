@@ -6,6 +6,7 @@ import re
 
 from lsprotocol import types as lsp
 
+from xspec.lint.secrets import mask_secrets
 from xspec.lsp.documents import Analysis
 from xspec.lsp.features import describe
 from xspec.lsp.features.diagnostics import docs_url, rule_docs
@@ -35,6 +36,7 @@ def hover(analysis: Analysis, position: lsp.Position) -> lsp.Hover | None:
     if found is None:
         return None
     text, span_range = found
+    text = mask_secrets(text)          # a hover quotes source: never a credential in full
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text), range=span_range)
 
 
