@@ -8,7 +8,11 @@ from xspec.lint.secrets import is_secret_name, looks_random, mask, providers
 from xspec.syntax import ast
 
 # NAME=VALUE, --name=VALUE, "name": "value", name: value inside one string or comment.
-ASSIGNMENT = re.compile(r"""(?P<name>[A-Za-z_][\w.-]*)["']?\s*[=:]\s*["']?(?P<value>[^\s"',;&]{16,})""")
+# A match starts only where a run of name characters starts, skipping the run's
+# digits, dots and dashes (`--name`), and the name is possessive: trying every
+# position of a 100 KB word, each scanning to its end, took minutes.
+ASSIGNMENT = re.compile(r"""(?<![\w.-])(?:[^\WA-Za-z_]|[.-])*+(?P<name>[A-Za-z_][\w.-]*+)"""
+                        r"""["']?\s*[=:]\s*["']?(?P<value>[^\s"',;&]{16,})""")
 FLAG = re.compile(r"^--?(?P<name>[A-Za-z][\w-]*)$")
 
 
