@@ -2,9 +2,61 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
+
+# The largest spec xspec reads (docs/language.md, "Limits"): a thousand times a large
+# real spec, and small enough that parsing the densest such file stays near a gigabyte.
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+class NotRegularFile(OSError):
+    """A path that is a FIFO, a device, a socket or a folder: reading one can block forever."""
+
+
+class SourceTooLarge(OSError):
+    """A spec over MAX_SOURCE_BYTES; ``size`` is its size in bytes."""
+
+    def __init__(self, path: str, size: int):
+        super().__init__(errno.EFBIG, f"{size:,} bytes, over the limit of {MAX_SOURCE_BYTES:,}", path)
+        self.size = size
+
+
+def open_regular(path: str | Path) -> BinaryIO:
+    """``path`` opened for reading in binary, if it is a regular file (symlinks followed);
+    NotRegularFile otherwise. Opening is non-blocking, so a FIFO with no writer is
+    refused instead of waiting for one, and a device is never read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _KINDS if test(mode)), "not a plain file")
+            raise NotRegularFile(errno.EINVAL, f"not a regular file ({kind})", str(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file (see ``open_regular``); with ``limit``, SourceTooLarge
+    for a file bigger than that, found before reading it."""
+    with open_regular(path) as handle:
+        if limit is None:
+            return handle.read()
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(limit + 1) if size <= limit else b""
+        if size > limit or len(data) > limit:   # or it grew while being read
+            raise SourceTooLarge(str(path), max(size, len(data)))
+        return data
 
 
 class Span(NamedTuple):
@@ -45,8 +97,9 @@ class SourceFile(NamedTuple):
 
     @classmethod
     def read(cls, path: str | Path, display: str | None = None) -> SourceFile:
-        """Read a file as UTF-8; raises OSError or UnicodeDecodeError for the caller to report."""
-        data = Path(path).read_bytes()
+        """Read a file as UTF-8; raises OSError (NotRegularFile, SourceTooLarge, ...) or
+        UnicodeDecodeError for the caller to report."""
+        data = read_regular(path, MAX_SOURCE_BYTES)
         text = data.decode("utf-8")
         if text.startswith("\ufeff"):
             text = text[1:]
