@@ -58,9 +58,22 @@ def _format_file(path: Path, api, render_one):
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.xspec-fmt.tmp")
-    temporary.write_text(text, encoding="utf-8", newline="")
-    temporary.replace(path)
+    """Replace the file's contents in one rename, keeping its permissions; a symbolic
+    link stays a link: the file it points at is the one replaced."""
+    import os
+
+    target = Path(os.path.realpath(path))
+    mode = os.stat(target).st_mode & 0o7777
+    temporary = target.with_name(f".{target.name}.xspec-fmt.tmp")
+    try:
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                  encoding="utf-8", newline="") as handle:
+            os.fchmod(handle.fileno(), mode)   # created 0600: never more open than the spec
+            handle.write(text)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _report(changed, total, dry_run) -> None:
