@@ -13,6 +13,7 @@ import functools
 import gc
 import inspect
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -66,6 +67,31 @@ class XspecServer(LanguageServer):
 
     def check(self, uri: str) -> None:
         self.analyser.submit(self.request(uri))
+
+    def start_io(self, stdin=None, stdout=None) -> None:
+        """pygls's stdio server with lsp/transport.py's framing; a broken stream ends
+        the process with status 1."""
+        import asyncio
+        import threading
+
+        from pygls.io_ import StdoutWriter
+
+        from xspec.lsp import transport
+
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        reader = transport.Reader(stdin or sys.stdin.buffer, self.thread_pool)
+        intact = True
+        try:
+            intact = asyncio.run(transport.serve(self._stop_event, reader, self.protocol))
+        except BrokenPipeError:
+            log.error("the client closed the connection")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        if not intact:   # a pool thread may be blocked on a body that never came: shutdown would wait
+            sys.stdout.flush()
+            os._exit(1)
+        self.shutdown()
 
 
 def guarded(default=None):
