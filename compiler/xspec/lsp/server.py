@@ -25,6 +25,7 @@ from xspec.lsp.analyser import Analyser
 from xspec.lsp.convert import UTF16, LineIndex
 from xspec.lsp.documents import Analysis, Request, uri_to_path
 from xspec.lsp.features import diagnostics
+from xspec.source import MAX_SOURCE_BYTES
 
 log = logging.getLogger("xspec.lsp")
 
@@ -57,8 +58,11 @@ class XspecServer(LanguageServer):
         return Request(uri, document.version, document.source, uri_to_path(uri, self.root))
 
     def text_index(self, uri: str) -> LineIndex:
-        """The document's newest text, which may be newer than its last analysis."""
-        return LineIndex(self.workspace.get_text_document(uri).source, self.encoding())
+        """The document's newest text, which may be newer than its last analysis. One
+        over the parser's limit reads as empty: its only answer is the E020 diagnostic
+        (colouring 22 MB token by token took minutes)."""
+        text = self.workspace.get_text_document(uri).source
+        return LineIndex("" if len(text) > MAX_SOURCE_BYTES else text, self.encoding())
 
     def publish(self, analysis: Analysis) -> None:
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
