@@ -89,6 +89,11 @@ class Span(NamedTuple):
                     self.end_column, self.start + offset, self.end + offset)
 
 
+def read_regular_text(path: str | Path) -> str:
+    """``read_regular`` decoded as UTF-8 (UnicodeDecodeError if it is not)."""
+    return read_regular(path).decode("utf-8")
+
+
 class SourceFile(NamedTuple):
     """The text of one spec, with the path it is reported under."""
 
