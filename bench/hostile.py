@@ -24,7 +24,9 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV["PYTHONPATH"] = str(HERE.parent / "compiler")
 
 HEADER = 'xspec 1\n\nenv py {\n  python = "3.11.7"\n}\n\n'
-EXPERIMENT = ('experiment e{n} {{\n  description = "{text}"\n  env = py\n  run = ["python3", "train.py"]\n'
+# The text goes into `run`, where SEC002 looks for secrets (it skips descriptions).
+EXPERIMENT = ('experiment e{n} {{\n  description = "experiment {n}"\n  env = py\n'
+              '  run = ["python3", "train.py", "{text}"]\n'
               '  seed = {n}\n  param lr: float in [0.001, 0.5] = 0.05 "step size"\n}}\n\n')
 
 
@@ -40,11 +42,19 @@ def big_spec(megabytes: float) -> str:
     """Many ordinary experiments, to ``megabytes`` of text."""
     blocks, size, n = [HEADER], len(HEADER), 0
     while size < megabytes * 1_000_000:
-        block = EXPERIMENT.format(n=n, text=f"experiment number {n}")
+        block = EXPERIMENT.format(n=n, text=f"--run={n}")
         blocks.append(block)
         size += len(block)
         n += 1
     return "".join(blocks)
+
+
+def broken_spec(megabytes: float) -> str:
+    """One syntax error per top-level item: each is parsed and reported on its own."""
+    lines = [HEADER]
+    for n in range(int(megabytes * 1_000_000 / 60)):
+        lines.append(f"let a{n} = = {n}\n# a comment to make up the length of a line\n")
+    return "".join(lines)
 
 
 CASES = {
@@ -55,6 +65,7 @@ CASES = {
     "string-10MB": ("check", lambda: string_spec(10_000_000), "a 10 MB string literal"),
     "spec-4MB": ("check", lambda: big_spec(4.1), "a 4 MB spec of experiments (under the file limit)"),
     "spec-50MB": ("check", lambda: big_spec(50), "a 50 MB spec"),
+    "errors-4MB": ("check", lambda: broken_spec(4), "a 4 MB spec with a syntax error on every item"),
     "fmt-4MB": ("fmt", lambda: big_spec(4.1), "`fmt --check` of a 4 MB spec"),
     "fmt-20MB": ("fmt", lambda: big_spec(20), "`fmt --check` of a 20 MB spec"),
     "lsp-22MB": ("lsp", lambda: big_spec(22), "`xspec lsp` given a 22 MB document"),

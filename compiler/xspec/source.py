@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import errno
 import os
+import re
 import stat
 from functools import lru_cache
 from pathlib import Path
@@ -122,12 +124,19 @@ class SourceFile(NamedTuple):
     def span_at(self, offset: int, length: int = 1) -> Span:
         """A span for a raw offset, for errors found before there is a tree."""
         offset = max(0, min(offset, len(self.text)))
-        line = self.text.count("\n", 0, offset) + 1
-        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        starts = _line_starts(self.text)   # not a count from the start: one per error made it n²
+        line = bisect.bisect_right(starts, offset)
+        column = offset - starts[line - 1] + 1
         return Span(self.path, line, column, line, column + length, offset, offset + length)
 
     def whole(self) -> Span:
         return self.span_at(0, 0)
+
+
+@lru_cache(maxsize=16)
+def _line_starts(text: str) -> list[int]:
+    """The offset where each line starts (after each \\n): ``span_at``'s index."""
+    return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
 @lru_cache(maxsize=64)

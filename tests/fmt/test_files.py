@@ -40,3 +40,13 @@ def test_fmt_refuses_a_fifo_instead_of_waiting_on_it(tmp_path):
     done = xspec("fmt", "--check", str(fifo))
     assert done.returncode == 1
     assert "not a regular file (a FIFO)" in done.stderr
+
+
+def test_fmt_refuses_a_file_over_the_size_limit_with_e020(tmp_path):
+    from xspec.source import MAX_SOURCE_BYTES
+
+    spec = tmp_path / "big.xspec"
+    spec.write_text("xspec 1\n" + "# x\n" * (MAX_SOURCE_BYTES // 4 + 1))
+    done = xspec("fmt", str(spec))
+    assert done.returncode == 1
+    assert "error[E020]" in done.stderr

@@ -41,10 +41,17 @@ def command(paths: tuple[str, ...], check: bool, diff: bool) -> int:
 
 
 def _format_file(path: Path, api, render_one):
-    from xspec.source import SourceFile
+    from xspec.source import SourceFile, SourceTooLarge
 
     try:
         source = SourceFile.read(path)
+    except SourceTooLarge as e:
+        from xspec.diagnostics import DiagnosticBag
+
+        shown = SourceFile(str(path), "")
+        too_large = DiagnosticBag().add("E020", shown.whole(), f"{path} is {e.strerror}")
+        click.echo(render_one(too_large, shown), err=True)
+        return None
     except (OSError, UnicodeDecodeError) as e:
         click.echo(f"error: cannot read {path}: {e}", err=True)
         return None

@@ -140,9 +140,10 @@ def _parse_items_separately(source: SourceFile, bag: DiagnosticBag) -> ast.Modul
         starts.insert(0, 0)
     starts.append(len(text))
     header, items, comments, lost = None, [], [], []
+    line_offset = 0   # counted on from item to item: counting from the start was n²
     for begin, end in zip(starts, starts[1:]):
-        line_offset = text.count("\n", 0, begin)
         module, error = _parse_text(source, text[begin:end], line_offset, begin, bag)
+        line_offset += text.count("\n", begin, end)
         if error is None:
             if module.header and begin > 0:
                 bag.add("E103", module.header.span, hints=["move `xspec 1` to the first line"])
