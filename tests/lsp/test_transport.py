@@ -77,3 +77,9 @@ def test_a_length_too_short_is_caught_at_the_next_header_instead_of_desyncing():
                           b"Content-Length: 20")
     messages, status = replies(frame(INITIALIZE) + short + frame(hover(3, 0, 0)))
     assert (None, -32700) in errors(messages) and status == 1
+
+
+def test_a_request_after_shutdown_is_answered_with_an_error():
+    shutdown = {"jsonrpc": "2.0", "id": 2, "method": "shutdown"}
+    messages, _ = replies(frame(INITIALIZE) + frame(shutdown) + frame(hover(3, 0, 0)))
+    assert (3, -32600) in errors(messages)

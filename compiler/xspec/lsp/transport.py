@@ -10,7 +10,8 @@ answered again) and drops messages it cannot decode without a word. Here:
   (-32700, id null) saying why, and the server stops, so that the editor restarts it;
 - a well-framed body that is not JSON gets a Parse error and reading goes on;
 - a request whose params do not fit its method (a negative position, a string where
-  a number goes) gets Invalid params (-32602) for its id, so every request is answered.
+  a number goes) gets Invalid params (-32602) for its id, and one after ``shutdown``
+  Invalid request (-32600), so every request is answered.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ def dispatch(protocol, body: bytes) -> None:
         protocol._send_data(error(raw.get("id") if isinstance(raw, dict) else None,
                                   INVALID_REQUEST, "not a JSON-RPC 2.0 message"))
         return
+    if getattr(protocol, "_shutdown", False) and "id" in raw and raw.get("method") not in (None, "exit"):
+        protocol._send_data(error(raw["id"], INVALID_REQUEST, "the server is shutting down"))
+        return   # pygls drops requests after shutdown without an answer
     try:
         message = json.loads(body, object_hook=protocol.structure_message)
     except Exception as e:  # noqa: BLE001 - pygls raises its own classes for bad params
