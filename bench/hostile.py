@@ -51,9 +51,11 @@ def big_spec(megabytes: float) -> str:
 
 def broken_spec(megabytes: float) -> str:
     """One syntax error per top-level item: each is parsed and reported on its own."""
-    lines = [HEADER]
-    for n in range(int(megabytes * 1_000_000 / 60)):
+    lines, size, n = [HEADER], len(HEADER), 0
+    while size < megabytes * 1_000_000:
         lines.append(f"let a{n} = = {n}\n# a comment to make up the length of a line\n")
+        size += len(lines[-1])
+        n += 1
     return "".join(lines)
 
 
@@ -65,7 +67,7 @@ CASES = {
     "string-10MB": ("check", lambda: string_spec(10_000_000), "a 10 MB string literal"),
     "spec-4MB": ("check", lambda: big_spec(4.1), "a 4 MB spec of experiments (under the file limit)"),
     "spec-50MB": ("check", lambda: big_spec(50), "a 50 MB spec"),
-    "errors-4MB": ("check", lambda: broken_spec(4), "a 4 MB spec with a syntax error on every item"),
+    "errors-4MB": ("check", lambda: broken_spec(3.9), "a 4 MB spec with a syntax error on every item"),
     "fmt-4MB": ("fmt", lambda: big_spec(4.1), "`fmt --check` of a 4 MB spec"),
     "fmt-20MB": ("fmt", lambda: big_spec(20), "`fmt --check` of a 20 MB spec"),
     "lsp-22MB": ("lsp", lambda: big_spec(22), "`xspec lsp` given a 22 MB document"),
