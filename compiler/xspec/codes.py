@@ -43,11 +43,18 @@ SYNTAX = _table("syntax", [
     ("E007", "nesting-too-deep", E, "nesting deeper than {} levels",
      "Values nested so deeply they cannot be a real spec."),
     ("E008", "invalid-escape", E, "invalid escape sequence {!r} in string",
-     "Strings support \\\\, \\\", \\n, \\t, \\$ and \\uXXXX escapes."),
+     "Strings support \\\\, \\\", \\n, \\t, \\r, \\$ and \\uXXXX escapes (not D800-DFFF, "
+     "halves of UTF-16 pairs)."),
     ("E009", "number-too-large", E, "number {} is too large to represent",
      "A float literal beyond the range of a 64-bit float."),
     ("E010", "carriage-return-line-endings", E, "lines end with a carriage return alone (\\r)",
      "Lines must end with \\n or \\r\\n; a file saved with classic Mac line endings has neither."),
+    # Hostile input (docs/language.md, "Limits").
+    ("E020", "file-too-large", E, "spec is too large: {}", "A spec file is limited to 4 MiB."),
+    ("E021", "string-too-long", E, "string literal is too long: {}",
+     "A string literal is limited to 1 MiB (1,048,576 characters)."),
+    ("E022", "control-character-in-string", E, "control character {} in a string",
+     "Strings hold no control characters but tab, newline and carriage return (\\t, \\n, \\r)."),
 ])
 
 RESOLVE = _table("resolve", [
@@ -64,6 +71,8 @@ RESOLVE = _table("resolve", [
     ("E113", "unknown-stdlib-module", E, "no stdlib module {!r}", "The bundled stdlib has no such module."),
     ("E114", "duplicate-import", E, "import alias {!r} is already used",
      "Each import alias must be unique in a file."),
+    ("E115", "imports-too-deep", E, "imports nested more than {} modules deep",
+     "A chain of imports is limited to 32 modules."),
     ("E120", "undefined-name", E, "undefined name {!r}", "A reference to something that is not declared."),
     ("E121", "duplicate-definition", E, "{} {!r} is defined more than once",
      "Names must be unique within their scope."),

@@ -86,7 +86,7 @@ def test_top_level_block_needs_a_name():
 
 def test_import_of_a_folder_is_unreadable(tmp_path):
     (tmp_path / "dir.xspec").mkdir()
-    assert codes('xspec 1\nimport "./dir.xspec" as d\n', tmp_path) == ["E110"]
+    assert codes('xspec 1\nimport "./dir.xspec" as d\n', tmp_path) == ["E005"]   # not a regular file
 
 
 def test_unreadable_entry_file(tmp_path):

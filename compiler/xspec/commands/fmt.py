@@ -48,10 +48,17 @@ def command(paths: tuple[str, ...], check: bool, diff: bool) -> int:
 
 
 def _format_file(path: Path, api, render_one):
-    from xspec.source import SourceFile
+    from xspec.source import SourceFile, SourceTooLarge
 
     try:
         source = SourceFile.read(path)
+    except SourceTooLarge as e:
+        from xspec.diagnostics import DiagnosticBag
+
+        shown = SourceFile(str(path), "")
+        too_large = DiagnosticBag().add("E020", shown.whole(), f"{path} is {e.strerror}")
+        click.echo(render_one(too_large, shown), err=True)
+        return None
     except (OSError, UnicodeDecodeError) as e:
         click.echo(f"error: cannot read {path}: {e}", err=True)
         return None
@@ -65,9 +72,22 @@ def _format_file(path: Path, api, render_one):
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.xspec-fmt.tmp")
-    temporary.write_text(text, encoding="utf-8", newline="")
-    temporary.replace(path)
+    """Replace the file's contents in one rename, keeping its permissions; a symbolic
+    link stays a link: the file it points at is the one replaced."""
+    import os
+
+    target = Path(os.path.realpath(path))
+    mode = os.stat(target).st_mode & 0o7777
+    temporary = target.with_name(f".{target.name}.xspec-fmt.tmp")
+    try:
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                  encoding="utf-8", newline="") as handle:
+            os.fchmod(handle.fileno(), mode)   # created 0600: never more open than the spec
+            handle.write(text)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _report(changed, total, dry_run) -> None:

@@ -101,12 +101,21 @@ def _lock_project(project, loaded, fetch, settings) -> int:
     return _write(project.lock_path, lock, old is not None)
 
 
+def _current(path) -> bytes | None:
+    from xspec.source import read_regular
+
+    try:
+        return read_regular(path)
+    except OSError:   # a FIFO or a folder: write_lock replaces it or reports why not
+        return None
+
+
 def _write(path, lock, existed: bool) -> int:
     """Write the lock unless the file already holds exactly these bytes."""
     from xspec.lock.lockfile import dumps, write_lock
 
     where = _display(path)
-    if existed and path.read_bytes() == dumps(lock).encode("utf-8"):
+    if existed and _current(path) == dumps(lock).encode("utf-8"):
         click.echo(f"{where} is up to date ({_counts(lock)})", err=True)
         return 0
     try:

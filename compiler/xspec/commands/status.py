@@ -75,7 +75,7 @@ def _project_rows(project, env, verify):
     from xspec.lock.drift import Drift, disk_drift, installed_drift, spec_drift
     from xspec.lock.lockfile import read_lock
 
-    if not project.lock_path.is_file():
+    if not project.lock_path.exists():   # a FIFO or a folder goes to read_lock, which refuses it
         lock, rows = None, [Drift("lock", _display(project.lock_path), "missing", detail=(
             f"{_display(project.lock_path)} does not exist; run `xspec lock`"))]
     else:

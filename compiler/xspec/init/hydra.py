@@ -26,6 +26,7 @@ from xspec.init import values, yamlpos
 from xspec.init.context import Context, Origin
 from xspec.init.draft import Draft, Experiment, Param, Ref, Template
 from xspec.init.yamlpos import Y
+from xspec.source import read_regular_text
 
 _MAIN = re.compile(r"@hydra\.main\s*\((?P<args>[^)]*)\)", re.S)
 _ARG = re.compile(r"(config_path|config_name)\s*=\s*(['\"])(.*?)\2")
@@ -67,7 +68,7 @@ def find_app(folder: Path) -> tuple[Path | None, str | None]:
     base = folder.resolve().parent
     for script in sorted([*base.glob("*.py"), *base.glob("*/*.py")]):
         try:
-            text = script.read_text(encoding="utf-8")
+            text = read_regular_text(script)
         except (OSError, UnicodeDecodeError):
             continue
         for call in _MAIN.finditer(text):

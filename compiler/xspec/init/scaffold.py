@@ -199,8 +199,10 @@ def add_settings(folder: Path, yes: bool) -> None:
 
 
 def _read(path: Path) -> str:
+    from xspec.source import read_regular_text
+
     try:
-        return path.read_text(encoding="utf-8")
+        return read_regular_text(path)
     except (OSError, UnicodeDecodeError):
         return ""
 

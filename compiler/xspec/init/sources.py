@@ -39,7 +39,10 @@ def kind_of(path: Path) -> str | None:
 
 def _peek(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8", errors="replace")[:65536]
+        from xspec.source import open_regular   # a FIFO is skipped, not waited on
+
+        with open_regular(path) as handle:
+            return handle.read(4 * 65536).decode("utf-8", errors="replace")[:65536]
     except OSError:
         return ""
 

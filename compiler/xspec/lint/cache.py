@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from xspec.diagnostics import Diagnostic, Edit, Fix, Severity
-from xspec.source import Span
+from xspec.source import Span, read_regular
 
 FOLDER = ".xspec-cache"
 LAYOUT = "lint-1"            # bump when the entry format changes
@@ -88,8 +88,8 @@ def file_hash(path: Path) -> str:
 @lru_cache(maxsize=4096)
 def _hash(path: Path, size: int, mtime_ns: int) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_regular(path)).hexdigest()
+    except OSError:   # NotRegularFile too: a FIFO would block the check
         return "missing"
 
 

@@ -166,7 +166,9 @@ def _read_toml(path: Path) -> dict:
     import tomllib   # only when there is a configuration file to read
 
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        from xspec.source import read_regular_text   # a FIFO is refused, not waited on
+
+        return tomllib.loads(read_regular_text(path))
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: cannot read: {e}") from None
     except tomllib.TOMLDecodeError as e:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from xspec.diagnostics import Diagnostic
 from xspec.lint.config import Overrides, Settings, settings_for
 from xspec.record import Record
-from xspec.source import SourceFile
+from xspec.source import SourceFile, read_regular
 
 
 class Options(NamedTuple):
@@ -125,7 +125,7 @@ def _fresh(path: Path, settings: Settings, cache_at) -> tuple[list[Diagnostic], 
 
 def _read(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular(path)   # a FIFO is refused, not waited on
     except OSError:
         return None
 

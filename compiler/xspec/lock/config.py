@@ -33,7 +33,9 @@ def _lock_table(path: Path) -> dict:
     if not path.is_file():
         return {}
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        from xspec.source import read_regular_text
+
+        document = tomllib.loads(read_regular_text(path))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise ConfigError(f"{path}: cannot read it: {e}") from None
     table = document.get("tool", {}).get("xspec", {}).get("lock", {})

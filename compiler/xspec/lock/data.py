@@ -48,7 +48,9 @@ def sha256_file(path: Path, buffer: bytearray | None = None) -> Hashed:
     buffer = buffer or bytearray(BLOCK)
     view = memoryview(buffer)
     digest, size = hashlib.sha256(), 0
-    with open(path, "rb", buffering=0) as handle:
+    from xspec.source import open_regular   # a FIFO as data would block the hashing forever
+
+    with open_regular(path) as handle:
         while count := handle.readinto(buffer):
             digest.update(view[:count])
             size += count

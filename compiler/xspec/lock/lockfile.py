@@ -162,8 +162,10 @@ def sorted_packages(packages: list[LockedPackage]) -> list[LockedPackage]:
 def read_lock(path: Path) -> Lock:
     """Read and validate a lockfile; raises ``LockError`` with a line number on bad input."""
     path = Path(path)
+    from xspec.source import read_regular
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)   # not a FIFO: it would never end
     except OSError as e:
         raise LockError(f"cannot read the lockfile: {e.strerror or e}", path=path) from None
     try:

@@ -29,6 +29,8 @@ _PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
 
 def parse(source: SourceFile):
     """``xspec.syntax.parser.parse``, reusing the trees of unchanged items."""
+    if len(source.text) > core.MAX_SOURCE_BYTES:   # refused whole (E020), not piece by piece
+        return core.parse(source)
     pieces = _pieces(source)
     if pieces is None:
         return core.parse(source)

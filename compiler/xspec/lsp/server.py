@@ -13,6 +13,7 @@ import functools
 import gc
 import inspect
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from xspec.lsp.analyser import Analyser
 from xspec.lsp.convert import UTF16, LineIndex
 from xspec.lsp.documents import Analysis, Request, uri_to_path
 from xspec.lsp.features import diagnostics
+from xspec.source import MAX_SOURCE_BYTES
 
 log = logging.getLogger("xspec.lsp")
 
@@ -56,8 +58,11 @@ class XspecServer(LanguageServer):
         return Request(uri, document.version, document.source, uri_to_path(uri, self.root))
 
     def text_index(self, uri: str) -> LineIndex:
-        """The document's newest text, which may be newer than its last analysis."""
-        return LineIndex(self.workspace.get_text_document(uri).source, self.encoding())
+        """The document's newest text, which may be newer than its last analysis. One
+        over the parser's limit reads as empty: its only answer is the E020 diagnostic
+        (colouring 22 MB token by token took minutes)."""
+        text = self.workspace.get_text_document(uri).source
+        return LineIndex("" if len(text) > MAX_SOURCE_BYTES else text, self.encoding())
 
     def publish(self, analysis: Analysis) -> None:
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
@@ -66,6 +71,31 @@ class XspecServer(LanguageServer):
 
     def check(self, uri: str) -> None:
         self.analyser.submit(self.request(uri))
+
+    def start_io(self, stdin=None, stdout=None) -> None:
+        """pygls's stdio server with lsp/transport.py's framing; a broken stream ends
+        the process with status 1."""
+        import asyncio
+        import threading
+
+        from pygls.io_ import StdoutWriter
+
+        from xspec.lsp import transport
+
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        reader = transport.Reader(stdin or sys.stdin.buffer, self.thread_pool)
+        intact = True
+        try:
+            intact = asyncio.run(transport.serve(self._stop_event, reader, self.protocol))
+        except BrokenPipeError:
+            log.error("the client closed the connection")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        if not intact:   # a pool thread may be blocked on a body that never came: shutdown would wait
+            sys.stdout.flush()
+            os._exit(1)
+        self.shutdown()
 
 
 def guarded(default=None):

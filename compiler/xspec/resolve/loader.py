@@ -14,12 +14,15 @@ from pathlib import Path
 
 from xspec.diagnostics import DiagnosticBag
 from xspec.record import Record, new
-from xspec.source import SourceFile, Span
+from xspec.source import SourceFile, SourceTooLarge, Span
 from xspec.syntax import ast
 from xspec.syntax.parser import NOT_A_SPEC, parse
 
 ROOT_MARKERS = ("xspec.toml", "pyproject.toml", ".git")
 SPEC_SUFFIX = ".xspec"
+# The longest chain of imports (docs/language.md, "Limits"): loading and checking recurse
+# along it, and real projects stay within a handful of levels.
+MAX_IMPORT_DEPTH = 32
 
 
 class LoadedModule(Record):
@@ -113,6 +116,9 @@ class Loader:
             span = Span(display, line, column, line, column + 1, e.start, e.start + 1)
             self.bag.add("E004", span, f"byte {e.object[e.start]:#04x} at line {line}, column {column}",
                          hints=["save the file as UTF-8"] + ([f"imported at {at}"] if at else []))
+        except SourceTooLarge as e:
+            self.bag.add("E020", at or Span(display, 1, 1, 1, 1), f"{display} is {e.strerror}",
+                         hints=["split it into modules and import them"])
         except OSError as e:
             self.bag.add("E005", at or Span(display, 1, 1, 1, 1), display, e.strerror or e)
         return None
@@ -138,10 +144,24 @@ class Loader:
             self.bag.add("E111", culprit.path.span, " -> ".join(p.name for p in cycle),
                          hints=["move the shared definitions into a third module both import"])
             return
-        module.imports[alias] = key
+        if len(self._visiting) >= MAX_IMPORT_DEPTH:
+            self.bag.add("E115", imp.path.span, MAX_IMPORT_DEPTH,
+                         hints=["import the modules from fewer levels of files"])
+            self._unusable(module, alias)
+            return
         self._via.append(imp)
-        self._load(key, is_stdlib=is_stdlib, at=imp.path.span)
+        loaded = self._load(key, is_stdlib=is_stdlib, at=imp.path.span)
         self._via.pop()
+        if loaded is None:   # unreadable: reported at this import
+            self._unusable(module, alias)
+        else:
+            module.imports[alias] = key
+
+    @staticmethod
+    def _unusable(module: LoadedModule, alias: str) -> None:
+        """An import whose module could not be loaded: its alias is treated like the name
+        of an item lost to a syntax error, so uses of it do not add "undefined" errors."""
+        module.tree = module.tree._replace(unparsed_names=module.tree.unparsed_names + (alias,))
 
     def _resolve_import(self, module: LoadedModule, imp: ast.Import) -> tuple[Path, bool] | None:
         name = imp.path.value
@@ -160,7 +180,7 @@ class Loader:
                          hints=["copy the module into the project, or move the project root up "
                                 "by adding an xspec.toml there"])
             return None
-        if not path.is_file():
+        if not path.exists():   # a FIFO or a folder exists: reading it reports E005
             self.bag.add("E110", imp.path.span, imp.path.value, hints=[_near_miss(path)])
             return None
         return path, module.is_stdlib

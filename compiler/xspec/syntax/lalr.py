@@ -148,8 +148,9 @@ def _reduction(steps: tuple, builder):
     """What reducing a rule does to its children, as lark's ParseTreeBuilder would;
     None when the value is the rule's only child, unchanged."""
     origin, size, name, expand_single, keep, trailing = steps
-    if origin.startswith("_"):
-        build = list   # an inlined rule: the rule that uses it splices its children in
+    inlined = origin.startswith("_")
+    if inlined:
+        build = _as_is   # an inlined rule: the rule that uses it splices its children in
     elif hasattr(builder, name):
         build = getattr(builder, name)
     elif expand_single and size == 1 and keep is None:
@@ -162,7 +163,32 @@ def _reduction(steps: tuple, builder):
         build = _expand_single(build)
     if keep is None:
         return build
+    if inlined and not expand_single and keep[0] == (0, True, 0):
+        return _extend_first(keep[1:], trailing)
     return _child_filter(keep, trailing, build)
+
+
+def _as_is(children: list) -> list:
+    return children   # a fresh slice of the value stack, which nothing else holds
+
+
+def _extend_first(keep: tuple, trailing: int):
+    """An inlined left-recursive rule (``_items: _items "," expr``): its first child is
+    the list built so far, held by nothing but the value stack, so it is extended in
+    place. Copying it at each reduction made a list of n items cost n squared."""
+    def kept(children):
+        filtered = children[0]
+        for index, splice, placeholders in keep:
+            if placeholders:
+                filtered += [None] * placeholders
+            if splice:
+                filtered += children[index]
+            else:
+                filtered.append(children[index])
+        if trailing:
+            filtered += [None] * trailing
+        return filtered
+    return kept
 
 
 def _expand_single(build):

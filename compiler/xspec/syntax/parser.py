@@ -11,11 +11,12 @@ and the checker still runs on the items that parse.
 
 from __future__ import annotations
 
+import gc
 import re
 from functools import lru_cache
 
 from xspec.diagnostics import Diagnostic, DiagnosticBag
-from xspec.source import SourceFile
+from xspec.source import MAX_SOURCE_BYTES, SourceFile
 from xspec.syntax import ast
 from xspec.syntax.lalr import TableDriver
 from xspec.syntax.postlex import MAX_DEPTH, NestingTooDeep, NewlineFilter
@@ -25,7 +26,7 @@ _TOP_LEVEL_START = re.compile(r"^[A-Za-z_]", re.M)
 _ITEM_NAME = re.compile(r"^(?:let|[A-Za-z_]\w*)\s+([A-Za-z_][\w-]*)")
 _XML_START = re.compile(r"\A\s*<[?!A-Za-z]")   # an XML declaration, comment, DOCTYPE or element
 # Codes that mean the file cannot be read as a spec at all: reported alone, not checked.
-NOT_A_SPEC = frozenset({"E006", "E010"})
+NOT_A_SPEC = frozenset({"E006", "E010", "E020"})
 
 _FRIENDLY = {
     "NAME": "a name", "STRING": "a string", "INT": "an integer", "FLOAT": "a number",
@@ -62,7 +63,23 @@ def _keep_comment(builder: AstBuilder):
 
 def parse(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
     """Parse one file. Never raises for bad input: problems come back as diagnostics."""
+    # A parse makes a node, a span and a token per few characters, and no cycles: the
+    # collector's passes over them were a third of a big file's parse time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(source)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
     bag = DiagnosticBag()
+    if len(source.text) > MAX_SOURCE_BYTES:   # text from an editor or stdin: files are sized on reading
+        bag.add("E020", source.span_at(0, 0), f"{len(source.text):,} characters, over the limit of "
+                f"{MAX_SOURCE_BYTES:,}", hints=["split it into modules and import them"])
+        return _empty(source), bag.items
     if _XML_START.match(source.text):
         bag.add("E006", source.span_at(0, 1), hints=[
             "xspec specs start with `xspec 1`; XSpec XML test files can be excluded from "
@@ -123,9 +140,10 @@ def _parse_items_separately(source: SourceFile, bag: DiagnosticBag) -> ast.Modul
         starts.insert(0, 0)
     starts.append(len(text))
     header, items, comments, lost = None, [], [], []
+    line_offset = 0   # counted on from item to item: counting from the start was n²
     for begin, end in zip(starts, starts[1:]):
-        line_offset = text.count("\n", 0, begin)
         module, error = _parse_text(source, text[begin:end], line_offset, begin, bag)
+        line_offset += text.count("\n", begin, end)
         if error is None:
             if module.header and begin > 0:
                 bag.add("E103", module.header.span, hints=["move `xspec 1` to the first line"])

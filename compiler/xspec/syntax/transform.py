@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from xspec.syntax import ast
-from xspec.syntax.strings import StringError, split_string
+from xspec.syntax.strings import MAX_STRING_CHARS, StringError, split_string
 from xspec.source import Span
 
 
@@ -107,6 +107,9 @@ class AstBuilder:
         span = self._tspan(token)
         raw = str(token)
         try:
+            if len(raw) - 2 > MAX_STRING_CHARS:
+                raise StringError("E021", f"{len(raw) - 2:,} characters, over the limit of "
+                                  f"{MAX_STRING_CHARS:,}", 0, len(raw))
             pieces = split_string(raw)
         except StringError as e:
             start = span.start + e.offset
@@ -115,14 +118,17 @@ class AstBuilder:
                                                  start, start + e.length), e.message))
             return ast.Str(raw[1:-1], (raw[1:-1],), raw, span)
         parts: list = []
+        run: list[str] = []   # text pieces since the last ref, joined once (not += each)
         for kind, value, offset in pieces:
             if kind == "text":
-                if parts and isinstance(parts[-1], str):
-                    parts[-1] += value
-                else:
-                    parts.append(value)
-            else:
-                parts.append(self._interpolated_ref(value, span, offset))
+                run.append(value)
+                continue
+            if run:
+                parts.append("".join(run))
+                run = []
+            parts.append(self._interpolated_ref(value, span, offset))
+        if run:
+            parts.append("".join(run))
         value = "".join(p if isinstance(p, str) else "${" + p.dotted + "}" for p in parts)
         return ast.Str(value, tuple(parts), raw, span)
 
