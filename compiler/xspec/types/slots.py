@@ -180,14 +180,17 @@ def system_package(text: str) -> Problem | None:
 # `#` or line breaks. The sets are subsets of what the backend accepts (slurm.py).
 
 _SLURM_NAME = r"[A-Za-z0-9_][A-Za-z0-9_.+@-]*"
-SLURM = {
-    "partition": (re.compile(rf"{_SLURM_NAME}(?:,{_SLURM_NAME})*"), "partition names, comma-separated"),
-    "account": (re.compile(_SLURM_NAME), "an account name"),
-    "qos": (re.compile(_SLURM_NAME), "a QOS name"),
+SLURM = {   # field -> (grammar, what it is, the punctuation it allows)
+    "partition": (re.compile(rf"{_SLURM_NAME}(?:,{_SLURM_NAME})*"), "partition names, comma-separated",
+                  "_ . + @ - ,"),
+    "account": (re.compile(_SLURM_NAME), "an account name", "_ . + @ -"),
+    "qos": (re.compile(_SLURM_NAME), "a QOS name", "_ . + @ -"),
     "constraint": (re.compile(r"[A-Za-z0-9_.,:@+%=&|\[\]*()!-]+"),
-                   "node features joined by & | , and [ ] (Slurm's --constraint syntax)"),
-    "gpu_type": (re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*"), "a GRES type name, e.g. a100"),
-    "modules": (re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+@%/-]*"), "a module name, e.g. cuda/12.1"),
+                   "node features joined by & | , and [ ] (Slurm's --constraint syntax)",
+                   "_ . , : @ + % = & | [ ] * ( ) ! -"),
+    "gpu_type": (re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*"), "a GRES type name, e.g. a100", "_ . + -"),
+    "modules": (re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+@%/-]*"), "a module name, e.g. cuda/12.1",
+                "_ . + @ % / -"),
 }
 _LINE_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _EXTRA_ARG = re.compile(r"--?[A-Za-z][A-Za-z0-9-]*(?:[= ][^\s'\"`$\\;&|<>#]+)?")
@@ -199,16 +202,11 @@ def slurm_value(field: str, text: str) -> Problem | None:
             return None
         return Problem("E235", f"slurm extra_args item {text!r} is not one `#SBATCH` option",
                        "write one option per item: \"--mail-type=END\" or \"--gpus-per-task 1\"")
-    grammar, what = SLURM[field]
+    grammar, what, punctuation = SLURM[field]
     if grammar.fullmatch(text):
         return None
     return Problem("E235", f"slurm {field} {text!r} cannot be written after `#SBATCH`",
-                   f"give {what}: letters, digits and {_punctuation(grammar)}, no spaces")
-
-
-def _punctuation(grammar: re.Pattern) -> str:
-    chars = sorted({c for c in grammar.pattern if not c.isalnum() and c in "_.,:@+%=&|[]*()!/-"})
-    return " ".join(chars)
+                   f"give {what}: letters, digits and {punctuation}, no spaces")
 
 
 # ---- Kubernetes --------------------------------------------------------------------------------
