@@ -69,7 +69,16 @@ def _environment(experiment: dict) -> list[str]:
     values = dict(experiment["env"]["vars"])
     if experiment["determinism"] is not None:
         values.update(experiment["determinism"]["vars"])
-    return [f"export {variable_name(k)}={sh(v)}" for k, v in values.items()]
+    return [f"export {variable_name(k)}={sh(_section_safe(k, v))}" for k, v in values.items()]
+
+
+def _section_safe(name: str, value: str) -> str:
+    """Apptainer splits a definition file into sections at lines starting with `%`, even
+    inside a quoted value: such a line would start a %post that runs at build time."""
+    if any(line.lstrip().startswith("%") for line in value.split("\n")[1:]):
+        raise BackendError("BLD006", f"variable {name} has a line starting with `%`, which Apptainer "
+                           "would read as a new section of the definition file", ("remove the line break",))
+    return value
 
 
 def post_body(plan) -> list[str]:

@@ -144,8 +144,8 @@ def dockerfile_string(text: str, what: str) -> str:
     reads a backslash before a quote inside quotes correctly, hadolint does not, and
     this spelling means the same to both. A Dockerfile cannot hold a line break.
     """
-    if has_control(text):
-        raise BackendError("BLD006", f"{what} contains a control character (a line break?), "
+    if _LINE_BREAK.search(text):
+        raise BackendError("BLD006", f"{what} contains a control character or line break, "
                            "which a Dockerfile cannot hold", ("remove it from the spec",))
     pieces = [piece.replace('"', '\\"').replace("$", "\\$") for piece in text.split("\\")]
     return "\\\\".join(f'"{piece}"' for piece in pieces)

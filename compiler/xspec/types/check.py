@@ -191,6 +191,8 @@ class Checker:
                          hints=["give the data a `url = \"https://...\"` or a local `path = \"...\"`"])
         elif len(has) == 2:
             self.bag.add("E214", block.field("path").span, "give either `url` or `path`, not both")
+        if isinstance(entry.path, str) and "\0" in entry.path:
+            self.bag.add("E214", block.field("path").value.span, "a path cannot contain a NUL character")
         if entry.sha256 is not None and not _HEX64.match(entry.sha256):
             self.bag.add("E214", block.field("sha256").value.span,
                          "sha256 must be 64 lowercase hex digits",
