@@ -5,8 +5,9 @@ Either the checker reports an error (no traceback), or every target builds or is
 refused with a BLD diagnostic, and then
 
 - every generated runner (sbatch script, the Kubernetes ConfigMap's script, the
-  Docker/Apptainer/Nix `xspec-job.sh`) is executed with bash; none may create the
-  canary file that the corpus's commands `touch`;
+  Docker/Apptainer/Nix `xspec-job.sh`) is executed with bash, in a folder of its own
+  that is also its project and runs folder; none may create the canary file that the
+  corpus's commands `touch` (a relative name, looked for anywhere in that folder);
 - every generated file keeps its shape: the Dockerfile has exactly its instructions,
   the Apptainer definition its sections, the Kubernetes YAML its two documents, the
   sbatch script its `#SBATCH` block, requirements.lock only requirement lines, and
@@ -34,7 +35,7 @@ from pathlib import Path
 import yaml
 
 DIGEST = "a" * 64
-C = "{canary}"        # replaced by the canary's path
+C = "XSPEC_CANARY"    # a relative name: whatever ran it, in whichever job folder, is found
 CORPUS = [
     f"$(touch {C})", f"`touch {C}`", f"; touch {C};", f"| touch {C}", f"&& touch {C}", f"\ntouch {C}\n",
     f"\r\ntouch {C}", f"a\x00b$(touch {C})", f"}}$(touch {C})", f"HOME}}$(touch {C})", f"'; touch {C}; '",
@@ -173,8 +174,7 @@ class Figures:
 class Fuzz:
     def __init__(self, work: Path, fields=FIELDS, corpus=CORPUS, workers: int = 4):
         self.work, self.fields, self.workers = work, fields, workers
-        self.canary = work / "CANARY"
-        self.corpus = [v.replace(C, str(self.canary)) for v in corpus]
+        self.corpus = list(corpus)
         self.figures = Figures(values=len(self.corpus), fields=len(fields))
         self.scripts: dict[str, tuple] = {}     # masked text -> (where, target, text, extra env)
         self.bin = work / "bin"
@@ -313,9 +313,8 @@ class Fuzz:
             self.figures.failed_runs.append(f"{where}: {target}: timed out")
             return
         self.figures.executions += 1
-        if self.canary.exists():
+        if list(folder.rglob(C)):
             self.figures.injections.append(f"{where}: {target} runner created the canary")
-            self.canary.unlink()
         if done.returncode != 0:
             self.figures.failed_runs.append(f"{where}: {target}: exit {done.returncode}: "
                                             f"{done.stderr.decode(errors='replace')[-200:]}")
