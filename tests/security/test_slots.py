@@ -39,6 +39,7 @@ BAD = [
     ('packages = { "p q" = "==1.0" }', "", "E232", '"p q"'),
     ('packages = { "-e" = "==1.0" }', "", "E232", '"-e"'),
     ('packages = { "p\u2028q" = "==1.0" }', "", "E232", '"p\u2028q"'),
+    ('packages = { "p[\\nx]" = "==1.0" }', "", "E232", '"p[\\nx]"'),
     ('system = ["curl; touch /tmp/P"]', "", "E234", '"curl; touch /tmp/P"'),
     ('vars = { "A B" = "x" }', "", "E230", '"A B"'),
     ("", 'secret tok from env("HOME}$(touch /tmp/P)")\n  vars = { T = tok }', "E230",

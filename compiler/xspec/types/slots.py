@@ -91,7 +91,7 @@ def _short_name(found) -> bool:
 # digit; extras are names in brackets. The key of `packages` is `name` or `name[extra,...]`.
 
 _PEP508_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
-PACKAGE_KEY = rf"(?P<name>{_PEP508_NAME})(?:\[\s*(?:{_PEP508_NAME}(?:\s*,\s*{_PEP508_NAME})*)?\s*\])?"
+PACKAGE_KEY = rf"(?P<name>{_PEP508_NAME})(?:\[ *(?:{_PEP508_NAME}(?: *, *{_PEP508_NAME})*)? *\])?"
 # Specifiers that are obviously PEP 440 (release numbers, no `~=`): checked without packaging.
 _SIMPLE_CLAUSE = r" *(?:(?:==|!=) *[0-9]+(?:\.[0-9]+)*(?:\.\*)?|(?:>=|<=|<|>) *[0-9]+(?:\.[0-9]+)*) *"
 _SIMPLE_SPECIFIER = rf"{_SIMPLE_CLAUSE}(?:,{_SIMPLE_CLAUSE})*"
