@@ -20,7 +20,6 @@ It imports nothing of xspec's but the pipeline, so it also runs against older co
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil

@@ -30,7 +30,8 @@ def build(ir: dict, options: Options) -> dict[str, str]:
 
 def definition(ir: dict, experiment: dict, plan) -> str:
     # containers/image rejects references with both a tag and a digest: `name@digest` only.
-    sections = [f"Bootstrap: docker\nFrom: {image_reference(plan.image)}\n", _section("labels", _labels(ir, experiment)),
+    sections = [f"Bootstrap: docker\nFrom: {image_reference(plan.image)}\n",
+                _section("labels", _labels(ir, experiment)),
                 _section("files", _files(plan)), _section("environment", _environment(experiment)),
                 _section("post", post_body(plan)),
                 _section("runscript", [f'exec bash {OPT}/{RUNNER_FILE} "$@"'])]
