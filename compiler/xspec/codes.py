@@ -110,6 +110,25 @@ LINT_CODES: dict[str, Code] = {}
 
 CODES: dict[str, Code] = {**SYNTAX, **RESOLVE, **TYPES}
 
+# ---- slots: spec strings checked by the grammar of the file slot they land in -------------
+# (xspec/types/slots.py). The backends check the same grammars again before writing.
+SLOTS = _table("types", [
+    ("E230", "not-a-variable-name", E, "{}",
+     "An environment variable name (a `vars` key, a secret's `env(\"VAR\")`) that is not "
+     "letters, digits and `_`: it would be pasted into shell code as a name."),
+    ("E231", "invalid-image-reference", E, "{}",
+     "An `image` that is not a container image reference: it is written after `FROM`."),
+    ("E232", "invalid-package-name", E, "{}",
+     "A `packages` key that is not a PEP 508 package name (with optional extras)."),
+    ("E233", "invalid-version-specifier", E, "{}",
+     "A `packages` value that is not a PEP 440 version, specifier or direct reference."),
+    ("E234", "invalid-system-package", E, "{}",
+     "A `system` package that is not an apt package name (`name=version`) or a nixpkgs attribute."),
+    ("E235", "invalid-target-value", E, "{}",
+     "A Slurm or Kubernetes setting that its scheduler's name rules do not allow."),
+])
+CODES.update(SLOTS)
+
 
 def register_lint_codes(codes: dict[str, Code]) -> None:
     LINT_CODES.update(codes)

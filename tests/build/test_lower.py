@@ -162,7 +162,6 @@ def test_secrets_are_references_kept_out_of_the_values(tmp_path):
 @pytest.mark.parametrize("body, code", [
     ('secret t from env("T")\n  run = ["p", t]', "BLD001"),
     ('secret t from env("T")\n  run = ["p"]\n  outputs = ["${t}/x"]', "BLD001"),
-    ('vars = { "NOT A NAME" = "x" }\n  run = ["p"]', "BLD003"),
 ])
 def test_lowering_errors(tmp_path, body, code):
     _, diagnostics = lower_spec(write_spec(tmp_path, body))

@@ -8,7 +8,8 @@ The Slurm target runs each job's argv in this image when `container = "apptainer
 
 from __future__ import annotations
 
-from xspec.backends.common import BackendError, Options, comment_block, has_control, sh
+from xspec.backends.common import (BackendError, Options, comment_block, has_control, image_reference, sh,
+                                   variable_name)
 from xspec.backends.install import (OPT, REQUIREMENTS_FILE, RUNNER_FILE, SOURCE_DATE_EPOCH, apt_commands,
                                     install_plan, python_commands, runner_script)
 
@@ -29,7 +30,8 @@ def build(ir: dict, options: Options) -> dict[str, str]:
 
 def definition(ir: dict, experiment: dict, plan) -> str:
     # containers/image rejects references with both a tag and a digest: `name@digest` only.
-    sections = [f"Bootstrap: docker\nFrom: {plan.image}\n", _section("labels", _labels(ir, experiment)),
+    sections = [f"Bootstrap: docker\nFrom: {image_reference(plan.image)}\n",
+                _section("labels", _labels(ir, experiment)),
                 _section("files", _files(plan)), _section("environment", _environment(experiment)),
                 _section("post", post_body(plan)),
                 _section("runscript", [f'exec bash {OPT}/{RUNNER_FILE} "$@"'])]
@@ -68,7 +70,16 @@ def _environment(experiment: dict) -> list[str]:
     values = dict(experiment["env"]["vars"])
     if experiment["determinism"] is not None:
         values.update(experiment["determinism"]["vars"])
-    return [f"export {k}={sh(v)}" for k, v in values.items()]
+    return [f"export {variable_name(k)}={sh(_section_safe(k, v))}" for k, v in values.items()]
+
+
+def _section_safe(name: str, value: str) -> str:
+    """Apptainer splits a definition file into sections at lines starting with `%`, even
+    inside a quoted value: such a line would start a %post that runs at build time."""
+    if any(line.lstrip().startswith("%") for line in value.split("\n")[1:]):
+        raise BackendError("BLD006", f"variable {name} has a line starting with `%`, which Apptainer "
+                           "would read as a new section of the definition file", ("remove the line break",))
+    return value
 
 
 def post_body(plan) -> list[str]:

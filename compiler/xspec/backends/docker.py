@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from xspec.backends.common import Options, comment_block, dockerfile_string
+from xspec.backends.common import Options, comment_block, dockerfile_string, image_reference, variable_name
 from xspec.backends.install import (OPT, REQUIREMENTS_FILE, RUNNER_FILE, SOURCE_DATE_EPOCH, apt_commands,
                                     install_plan, python_commands, runner_script)
 
@@ -35,7 +35,7 @@ def context(ir: dict, experiment: dict, options: Options) -> dict[str, str]:
 
 
 def dockerfile(ir: dict, experiment: dict, plan) -> str:
-    lines = [f"FROM {plan.image}", _labels(ir, experiment), _env(experiment)]
+    lines = [f"FROM {image_reference(plan.image)}", _labels(ir, experiment), _env(experiment)]
     if plan.apt:
         lines.append(_apt(plan.apt))
     if plan.requirements is not None:
@@ -66,7 +66,7 @@ def _env(experiment: dict) -> str:
               **experiment["env"]["vars"]}
     if experiment["determinism"] is not None:
         values.update(experiment["determinism"]["vars"])
-    return "ENV " + " \\\n    ".join(f"{k}={dockerfile_string(v, f'variable {k}')}"
+    return "ENV " + " \\\n    ".join(f"{variable_name(k)}={dockerfile_string(v, f'variable {k}')}"
                                      for k, v in values.items())
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from xspec.backends.common import BackendError, Options, comment_block, header_lines, sh
+from xspec.backends.common import BackendError, Options, comment_block, header_lines, refuse, sh
 from xspec.backends.runner import Platform, runner_body
 
 RUNNER_FILE = "xspec-job.sh"
@@ -18,6 +18,8 @@ REQUIREMENTS_FILE = "requirements.lock"
 # 1980-01-01: the earliest time a zip archive (a wheel) can hold; 0 breaks zipfile.
 SOURCE_DATE_EPOCH = 315532800
 _APT = re.compile(r"^[a-z0-9][a-z0-9+.-]*(:[a-z0-9]+)?(=[A-Za-z0-9.+~:-]+)?$")
+_PYTHON_VERSION = re.compile(r"[0-9]+(\.[0-9]+){0,2}([a-z]+[0-9]*)?")
+_HASH_OPTION = re.compile(r"--hash=sha256:[0-9a-f]{64}")
 
 
 @dataclass
@@ -48,7 +50,7 @@ def install_plan(experiment: dict, options: Options, need_image: bool = True) ->
         if not env["locked"]:
             _unlocked(options, f"env `{env['name']}` has packages but no entry in xspec.lock", notes,
                       "packages are installed from the spec's pins, WITHOUT hashes")
-        requirements = env["requirements"]
+        requirements = checked_requirements(env)
     return InstallPlan(image, [_apt(name) for name in env["system"]], requirements,
                        env["locked"], env["python"], notes, env.get("index_url"))
 
@@ -84,6 +86,58 @@ def _apt(name: str) -> str:
         raise BackendError("BLD006", f"system package {name!r} is not an apt package name "
                            "(`name` or `name=version`)")
     return name
+
+
+def checked_requirements(env: dict) -> str:
+    """The env's requirements file, refused unless every package is a PEP 508 name with a
+    PEP 440 specifier and every line is one requirement with its hashes: a line such as
+    `--index-url URL` or `--find-links DIR` would change where pip gets its code."""
+    from xspec.types import slots
+
+    for package in env["packages"]:
+        refuse(slots.package_name(package["name"]))
+        refuse(slots.package_specifier(package["name"], package["specifier"] or ""))
+        bad = [h for h in package["hashes"] if not _HASH_OPTION.fullmatch(f"--hash={h}")]
+        if bad:
+            raise BackendError("BLD006", f"package {package['name']!r} has the malformed hash {bad[0]!r}")
+    names = {_normal(p["name"].split("[", 1)[0]) for p in env["packages"]}
+    for line in _logical_lines(env["requirements"]):
+        _check_requirement(line, names)
+    return env["requirements"]
+
+
+def _logical_lines(text: str) -> list[str]:
+    """The lines pip reads: split as str.splitlines() does (pip does that too), a backslash
+    at the end joins the next line, `#` lines are comments."""
+    lines, current = [], ""
+    for line in text.splitlines():
+        current += line
+        if current.endswith("\\"):
+            current = current[:-1] + " "
+            continue
+        lines.append(current)
+        current = ""
+    lines.append(current)
+    return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _check_requirement(line: str, names: set[str]) -> None:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    words = line.split()
+    options = [w for w in words if w.startswith("-")]
+    requirement = " ".join(w for w in words if not w.startswith("-"))
+    try:
+        name = _normal(Requirement(requirement).name)
+    except InvalidRequirement:
+        name = None
+    if name not in names or not all(_HASH_OPTION.fullmatch(o) for o in options):
+        raise BackendError("BLD006", f"the requirements line {line.strip()!r} is not one of the env's "
+                           "packages with its hashes", ("run `xspec lock` again",))
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def local_platform(name: str, project: str) -> Platform:
@@ -133,6 +187,8 @@ def python_check(version: str | None) -> str | None:
     3.11.2. The build, not the lock, decides this: the lock records no interpreter."""
     if not version:
         return None
+    if not _PYTHON_VERSION.fullmatch(version):
+        raise BackendError("BLD006", f"the Python version {version!r} is not a version number")
     count = version.count(".") + 1
     return (f'import sys; v = sys.version.split()[0]; '
             f'assert ".".join(v.split(".")[:{count}]) == "{version}", "python " + v + ", the spec says {version}"')

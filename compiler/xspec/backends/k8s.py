@@ -8,7 +8,7 @@ text templates. Field mapping: docs/targets.md.
 from __future__ import annotations
 
 from xspec.backends.common import (BackendError, Options, comment_block, dns_label, header_lines,
-                                   yaml_documents)
+                                   image_reference, yaml_documents)
 from xspec.backends.runner import Platform, runner_body
 
 RUNNER_DIR, RUNS_DIR, PROJECT_DIR = "/xspec/runner", "/xspec/runs", "/work"
@@ -60,11 +60,11 @@ def _image(experiment: dict, options: Options) -> tuple[str, bool]:
         raise BackendError("BLD005", f"env `{experiment['env']['name']}` has no image for the Job",
                            ("give the env `image = \"...@sha256:...\"`",))
     if image["pinned"]:
-        return image["pinned"], False
+        return image_reference(image["pinned"]), False
     if not options.allow_unlocked:
         raise BackendError("BLD004", unpinned_image(experiment["env"]),
                            (f"{pin_image_hint(experiment['env'])}; or pass --allow-unlocked",))
-    return image["ref"], True
+    return image_reference(image["ref"]), True
 
 
 def pin_image_hint(env: dict) -> str:

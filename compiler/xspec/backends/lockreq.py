@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xspec.backends.common import BackendError, Options
+from xspec.backends.install import checked_requirements
 
 
 def build(ir: dict, options: Options) -> dict[str, str]:
@@ -12,5 +13,5 @@ def build(ir: dict, options: Options) -> dict[str, str]:
         if not env["locked"]:
             raise BackendError("BLD004", f"env `{env['name']}` is not in xspec.lock, so there are "
                                "no hashes to write", ("run `xspec lock` first",))
-        files[f"{env['name']}/requirements.lock"] = env["requirements"]
+        files[f"{env['name']}/requirements.lock"] = checked_requirements(env)
     return files

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from xspec.backends.common import BackendError, json_text, sh
+from xspec.backends.common import BackendError, json_text, sh, variable_name
 from xspec.ir import model as IR
 
 PROVENANCE = "xspec-provenance.json"
@@ -340,6 +340,7 @@ def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
         "xspec_status=0",
         "trap 'echo \"xspec: job interrupted\" >&2' TERM INT",
         'if [ -z "$xspec_failure" ]; then',
+        *_secret_assignments(experiment, platform),
         f'  env -- "${{xspec_env[@]}}" {launcher + " " if launcher else ""}"${{xspec_argv[@]}}" || xspec_status=$?',
         "else",
         '  xspec_status=$xspec_failure',
@@ -374,6 +375,7 @@ def _check_program(experiment: dict) -> None:
 def _env_items(experiment: dict, platform: Platform, table: JobTable) -> list[str]:
     items = []
     for name, template in experiment["vars"].items():
+        variable_name(name)
         items.append(f"  {name}={table.word(template)}")
         if platform.container_env_prefix:
             items.append(f"  {platform.container_env_prefix}{name}={table.word(template)}")
@@ -381,18 +383,36 @@ def _env_items(experiment: dict, platform: Platform, table: JobTable) -> list[st
 
 
 def _secret_lines(experiment: dict, platform: Platform) -> list[str]:
-    sources = {s["name"]: s for s in experiment["secrets"]}
     lines = []
-    for name, secret in experiment["secret_vars"].items():
-        source = sources[secret]
-        variable = source["variable"] if source["source"] == "env" and platform.name != "k8s" else name
+    for i, (name, secret, source, variable) in enumerate(_secret_sources(experiment, platform)):
         where = f"from {variable}" if source["source"] == "env" else \
             f"Kubernetes Secret {source['secret']}/{source['key']}"
         message = sh(f"xspec: secret {secret} is not set ({where})")
         lines.append(f'if [ -z "${{{variable}+set}}" ]; then echo {message} >&2; xspec_failure=78; fi')
-        for prefix in ("", platform.container_env_prefix) if platform.container_env_prefix else ("",):
-            lines.append(f'xspec_env+=("{prefix}{name}=${{{variable}:-}}")')
+        lines.append(f'xspec_secret_{i}="${{{variable}:-}}"')
     return lines
+
+
+def _secret_assignments(experiment: dict, platform: Platform) -> list[str]:
+    """Secrets reach the program through `env`'s environment, as assignments before the
+    command, never as `NAME=value` words of its argv (which /proc/PID/cmdline shows to
+    every user of the machine). Read into the script's own variables first, so that a
+    secret named like its source variable is not both assigned and read in one command."""
+    prefixes = ("", platform.container_env_prefix) if platform.container_env_prefix else ("",)
+    return [f'  {prefix}{name}="$xspec_secret_{i}" \\'
+            for i, (name, _, _, _) in enumerate(_secret_sources(experiment, platform)) for prefix in prefixes]
+
+
+def _secret_sources(experiment: dict, platform: Platform) -> list[tuple[str, str, dict, str]]:
+    """(variable the job gets, secret, source, variable the value is read from) for each secret."""
+    sources = {s["name"]: s for s in experiment["secrets"]}
+    found = []
+    for name, secret in experiment["secret_vars"].items():
+        source = sources[secret]
+        variable = source["variable"] if source["source"] == "env" and platform.name != "k8s" else name
+        found.append((variable_name(name), secret, source,
+                      variable_name(variable, "the secret's source variable")))
+    return found
 
 
 def _data_lines(experiment: dict) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from xspec.backends.common import BackendError, Options, comment_block, header_lines, sh
+from xspec.backends.common import BackendError, Options, comment_block, header_lines, sh, variable_name
 from xspec.backends.runner import Platform, runner_body
 
 # A value after `#SBATCH --opt=`: no spaces, quotes or shell characters (sbatch reads
@@ -102,7 +102,8 @@ def duration(seconds: int) -> str:
 
 def _export(experiment: dict) -> str:
     """`--export=NONE`, or only the variables the job's secrets are read from."""
-    names = sorted({variable for variable, _ in _secret_sources(experiment)})
+    names = sorted({variable_name(variable, "the secret's source variable")
+                    for variable, _ in _secret_sources(experiment)})
     return "--export=" + (",".join(names) if names else "NONE")
 
 

@@ -64,7 +64,9 @@ def _requirements(locked, packages: list[dict]) -> str:
 
         return requirements_text(locked)
     lines = ["# UNLOCKED: the spec's own pins, without hashes; run `xspec lock`\n"]
-    return "".join(lines + [f"{p['name']}{p['specifier']}\n" for p in packages])
+    from xspec.types.slots import requirement_line
+
+    return "".join(lines + [requirement_line(p["name"], p["specifier"]) + "\n" for p in packages])
 
 
 # ---- image and nixpkgs -----------------------------------------------------------------

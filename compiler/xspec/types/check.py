@@ -15,6 +15,7 @@ from xspec.resolve.loader import LoadedModule, Program
 from xspec.syntax import ast
 from xspec.types import model as M
 from xspec.types import schema as S
+from xspec.types import slot_checks
 from xspec.types.params import ParamChecker
 from xspec.types.values import INVALID, Evaluator, Scope, did_you_mean
 
@@ -190,6 +191,8 @@ class Checker:
                          hints=["give the data a `url = \"https://...\"` or a local `path = \"...\"`"])
         elif len(has) == 2:
             self.bag.add("E214", block.field("path").span, "give either `url` or `path`, not both")
+        if isinstance(entry.path, str) and "\0" in entry.path:
+            self.bag.add("E214", block.field("path").value.span, "a path cannot contain a NUL character")
         if entry.sha256 is not None and not _HEX64.match(entry.sha256):
             self.bag.add("E214", block.field("sha256").value.span,
                          "sha256 must be 64 lowercase hex digits",
@@ -205,11 +208,14 @@ class Checker:
         if env.python is not None and not _VERSION.match(env.python):
             self.bag.add("E214", block.field("python").value.span,
                          f"{env.python!r} is not a Python version", hints=['write it as "3.11.9"'])
+        slot_checks.check_env(self.bag, env, block)
         return env
 
     def _check_profile(self, module, block) -> M.Profile:
         values = _valid(self.fields(block, S.PROFILE, Scope(module)))
-        return M.Profile(block.name.text, module.source.path, node=block, **values)
+        profile = M.Profile(block.name.text, module.source.path, node=block, **values)
+        slot_checks.check_vars(self.bag, profile.vars, block)
+        return profile
 
     def _check_preset(self, module, block) -> M.Preset:
         raw = self.fields(block, S.PRESET, Scope(module))
@@ -218,6 +224,7 @@ class Checker:
         target_schema = S.TARGETS.get(preset.scheduler)
         if "scheduler" in raw and target_schema is not None:
             preset.settings = self._open_fields(raw, target_schema, Scope(module), f"preset `{preset.name}`")
+            slot_checks.check_target(self.bag, preset.scheduler, preset.settings, block)
         return preset
 
     def _open_fields(self, raw, schema, scope, where) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from xspec.syntax import ast
 from xspec.types import model as M
 from xspec.types import schema as S
+from xspec.types import slot_checks
 from xspec.types.values import INVALID, Scope, did_you_mean
 
 _JOB_FIELDS = ("run", "outputs", "metrics", "vars", "workdir")
@@ -21,6 +22,7 @@ def check_experiment(checker, module, block: ast.Block) -> M.Experiment:
                 exp.params[param.name] = param
     values = checker.fields(block, S.EXPERIMENT, scope, placeholder_fields=_JOB_FIELDS)
     _apply_fields(exp, values)
+    slot_checks.check_vars(checker.bag, exp.vars, block)
     _check_nested(checker, block, exp, scope)
     _check_values(checker, block, exp)
     return exp
@@ -62,6 +64,7 @@ def _check_nested(checker, block, exp, scope) -> None:
         if isinstance(member, ast.Secret):
             source = checker.evaluator.secret_source(member.source, scope)
             if source is not INVALID:
+                slot_checks.check_secret(checker.bag, member, source)
                 exp.secrets[member.name.text] = M.Secret(member.name.text, source, member)
         elif isinstance(member, ast.Block):
             kind = member.kind.text
@@ -103,6 +106,7 @@ def _resources(checker, member, exp, scope):
         if isinstance(value, int) and value < minimum:
             checker.bag.add("E214", member.field(key).value.span,
                             f"`{key}` must be at least {minimum}")
+    slot_checks.check_gpu_type(checker.bag, resources.gpu_type, member)
     exp.resources = resources
 
 
@@ -127,7 +131,9 @@ def _target(checker, member, exp, scope):
         else:
             target.preset = preset
             target.settings.update(preset.settings)
-    target.settings.update({k: v for k, v in values.items() if k[0] not in "!?" and k != "preset"})
+    own = {k: v for k, v in values.items() if k[0] not in "!?" and k != "preset"}
+    slot_checks.check_target(checker.bag, name, own, member)
+    target.settings.update(own)
     exp.targets[name] = target
 
 
