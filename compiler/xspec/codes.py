@@ -126,6 +126,9 @@ SLOTS = _table("types", [
      "A `system` package that is not an apt package name (`name=version`) or a nixpkgs attribute."),
     ("E235", "invalid-target-value", E, "{}",
      "A Slurm or Kubernetes setting that its scheduler's name rules do not allow."),
+    ("E236", "invalid-index-url", E, "{}",
+     "An env `index_url` that is not an http(s) or file URL of plain URL characters: it is "
+     "written into a Dockerfile `RUN` line and a Nix shell script."),
 ])
 CODES.update(SLOTS)
 

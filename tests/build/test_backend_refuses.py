@@ -83,6 +83,10 @@ def _partition(e):
     e["targets"]["slurm"]["settings"]["partition"] = "gpu\n#SBATCH --wrap=id"
 
 
+def _index_url(e):
+    e["env"]["index_url"] = "https://pypi.example/simple\nRUN touch /tmp/P"
+
+
 def _unlocked_locked(e):
     e["env"]["locked"] = True
 
@@ -97,6 +101,7 @@ CASES = [
     (_concatenated, ["docker", "apptainer", "nix"]),
     (_python, ["docker", "apptainer"]),
     (_partition, ["slurm"]),
+    (_index_url, ["docker", "apptainer", "nix"]),
 ]
 
 

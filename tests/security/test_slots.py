@@ -41,6 +41,10 @@ BAD = [
     ('packages = { "p\u2028q" = "==1.0" }', "", "E232", '"p\u2028q"'),
     ('packages = { "p[\\nx]" = "==1.0" }', "", "E232", '"p[\\nx]"'),
     ('system = ["curl; touch /tmp/P"]', "", "E234", '"curl; touch /tmp/P"'),
+    ('index_url = "https://pypi.example/simple\\nRUN touch /tmp/P"', "", "E236",
+     '"https://pypi.example/simple\\nRUN touch /tmp/P"'),
+    ('index_url = "https://pypi.example/$(id)/simple"', "", "E236", '"https://pypi.example/$(id)/simple"'),
+    ('index_url = "--find-links /tmp"', "", "E236", '"--find-links /tmp"'),
     ('vars = { "A B" = "x" }', "", "E230", '"A B"'),
     ("", 'secret tok from env("HOME}$(touch /tmp/P)")\n  vars = { T = tok }', "E230",
      '"HOME}$(touch /tmp/P)"'),
@@ -91,6 +95,9 @@ GOOD = [
     'packages = { direct = "direct @ https://files.example.org/direct-2.0.tar.gz" }',
     'system = ["libgomp1=12.2.0-14", "git", "libc6:amd64=2.36-9+deb12u4", "libGL"]',
     'vars = { _A1 = "x", OMP_NUM_THREADS = 4 }',
+    'index_url = "https://pypi.lab.example:8443/simple/"',
+    'index_url = "http://127.0.0.1:8000/simple"',
+    'index_url = "file:///srv/wheels/simple"',
 ]
 GOOD_EXPERIMENT = [
     'secret tok from env("WANDB_API_KEY")\n  secret hf from k8s("hf-credentials", "token.v1")\n'

@@ -52,7 +52,16 @@ def install_plan(experiment: dict, options: Options, need_image: bool = True) ->
                       "packages are installed from the spec's pins, WITHOUT hashes")
         requirements = checked_requirements(env)
     return InstallPlan(image, [_apt(name) for name in env["system"]], requirements,
-                       env["locked"], env["python"], notes, env.get("index_url"))
+                       env["locked"], env["python"], notes, _index_url(env))
+
+
+def _index_url(env: dict) -> str | None:
+    from xspec.types import slots
+
+    url = env.get("index_url")
+    if url is not None:
+        refuse(slots.index_url(url))
+    return url
 
 
 def _base_image(env: dict, options: Options, notes: list[str]) -> str:

@@ -10,6 +10,8 @@ from xspec.types import slots
 def check_env(bag, env, block: ast.Block) -> None:
     if isinstance(env.image, str):
         _report(bag, slots.image_reference(env.image), _value_span(block, "image"))
+    if isinstance(env.index_url, str):
+        _report(bag, slots.index_url(env.index_url), _value_span(block, "index_url"))
     for name, spec in env.packages.items() if isinstance(env.packages, dict) else ():
         entry = _entry(block, "packages", name)
         _report(bag, slots.package_name(name), entry.key.span if entry else _value_span(block, "packages"))

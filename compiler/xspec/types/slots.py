@@ -295,6 +295,20 @@ def toleration(entry: dict) -> Problem | None:
     return None
 
 
+# ---- package index URLs -----------------------------------------------------------------------
+# RFC 3986 characters but `$`, `'` and the backtick: the URL is shell-quoted in a Dockerfile
+# `RUN` line and in a script inside a Nix string, where `$` and `'` mean something.
+
+_INDEX_URL = r"(?:https?|file)://[A-Za-z0-9._~:/?#\[\]@!&()*+,;=%-]+"
+
+
+def index_url(text: str) -> Problem | None:
+    if re.fullmatch(_INDEX_URL, text):
+        return None
+    return Problem("E236", f"index_url {text!r} is not a package index URL",
+                   "an `http://`, `https://` or `file://` URL with no spaces, quotes, `$` or line breaks")
+
+
 def line_break(text: str) -> bool:
     """Whether ``text`` holds a character some reader takes as the end of a line (YAML and
     Python also break at NEL, U+2028 and U+2029) or another control character."""
