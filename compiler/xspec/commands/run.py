@@ -2,7 +2,7 @@
 
 Prints the run folder on standard output; progress, per-job status and the failure
 summary go to standard error. Exit codes: 0 every job succeeded, 1 a job failed (or the
-spec has errors), 2 usage errors, 130 interrupted.
+spec has errors), 2 usage errors, 130 interrupted (143 SIGTERM, 129 SIGHUP).
 """
 
 from __future__ import annotations
@@ -65,5 +65,5 @@ def _summary(outcome) -> int:
     say(f"crate: {shown(outcome.run.crate_path)}")
     if outcome.interrupted:
         say("interrupted")
-        return 130
+        return 128 + (outcome.stopped_by or 2)     # 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP
     return 1 if failed else 0

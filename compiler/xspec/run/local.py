@@ -26,6 +26,7 @@ class LocalRun:
     run: RunDir
     outcomes: list[JobOutcome]
     interrupted: bool
+    stopped_by: int = 0          # the signal that interrupted it (SIGINT, SIGTERM, SIGHUP)
 
 
 def run_locally(plan: Plan, parallel: int, isolated: bool, say) -> LocalRun:
@@ -44,7 +45,7 @@ def run_locally(plan: Plan, parallel: int, isolated: bool, say) -> LocalRun:
                              job_environment(plan.root, run_id, extra_env), progress)
     outcomes = executor.execute(plan.jobs, parallel)
     write_crate(run, _unrecorded(run, outcomes))
-    return LocalRun(run, outcomes, executor.interrupted)
+    return LocalRun(run, outcomes, executor.interrupted, executor.stopped_by)
 
 
 def _prepare(plan: Plan, run: RunDir, run_id: str, runner_text: str, parallel: int, isolated: bool,
