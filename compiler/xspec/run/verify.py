@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xspec.run.crate import COMPLETED, entities, read_crate
+from xspec.run.crate import COMPLETED, entities, file_path, read_crate
 from xspec.run.findings import Finding
 from xspec.run.inputs import hash_inputs
 from xspec.run.layout import RunDir, sha256_of
@@ -56,13 +56,14 @@ def verify_run(run: RunDir, project: Path | None = None) -> Verification:
 def _check_files(result: Verification, graph: dict[str, dict]) -> None:
     outputs = {ref["@id"] for e in graph.values() if _is_action(e) for ref in _refs(e.get("result"))}
     files = {i: e for i, e in graph.items() if _is_local_file(i, e)}
-    for rel, entity in sorted(files.items()):
+    for identifier, entity in sorted(files.items()):
+        rel = file_path(identifier)
         path = result.run.path / rel
         recorded = "sha256:" + entity["sha256"]
         if not path.is_file():
             result.findings.append(Finding("RUN002", (rel,)))
         elif (now := sha256_of(path)) != recorded:
-            result.findings.append(Finding("RUN001" if rel in outputs else "RUN003", (rel, recorded, now)))
+            result.findings.append(Finding("RUN001" if identifier in outputs else "RUN003", (rel, recorded, now)))
     result.checked["file"] = len(files)
     result.checked["output"] = len(outputs)
 
@@ -116,7 +117,7 @@ def _record_problems(result: Verification, index: int, action, record, graph) ->
         problems.append(f"job {index}: the record says exit {record.exit_code}, the crate "
                         f"{'completed' if ok else 'failed'}")
     folder = result.run.relative(result.run.job_dir(index))
-    crate_outputs = {ref["@id"].removeprefix(folder + "/"): "sha256:" + graph.get(ref["@id"], {}).get("sha256", "")
+    crate_outputs = {file_path(ref["@id"]).removeprefix(folder + "/"): "sha256:" + graph.get(ref["@id"], {}).get("sha256", "")
                      for ref in _refs(action.get("result"))}
     recorded = {k: v for k, v in record.outputs.items() if v}
     if crate_outputs != recorded:
