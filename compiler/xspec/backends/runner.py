@@ -48,7 +48,7 @@ def runner_body(ir: dict, experiment: dict, platform: Platform) -> str:
     sections = [
         "\n".join(platform.preamble), _locate(experiment, platform), table.select_function(),
         _choose(experiment), _JSON_HELPER, _DATA_HELPER if experiment["data"] else "",
-        table.assignments(), _prepare(platform),
+        table.assignments(), _CONFINE, _prepare(platform),
         _provenance(ir, experiment, platform, table), _run(experiment, platform, table),
     ]
     return "\n".join(s.rstrip("\n") + "\n" for s in sections if s)
@@ -324,6 +324,7 @@ def _env_json(experiment: dict, table: JobTable) -> str:
 
 def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
     _check_program(experiment)
+    _check_confined(experiment)
     launcher = " ".join(platform.launcher)
     return "\n".join([
         "# The job's environment: exactly these variables, given to the program only (by `env`),",
@@ -402,3 +403,52 @@ def _data_lines(experiment: dict) -> list[str]:
         lines.append(f"xspec_check_data {sh(data['name'])} {sh(data['job_path'])} {sh(size)} "
                      "|| xspec_failure=65")
     return lines
+
+
+# ---- confinement: outputs inside the job folder, the workdir inside the project -------------
+
+def _check_confined(experiment: dict) -> None:
+    """The checker refuses `..` and absolute paths it can see (E214); this catches the ones
+    that only a param's value makes (and any IR written by hand)."""
+    for job in experiment["jobs"]:
+        paths = [("workdir", job["workdir"], "the project")]
+        paths += [("output", output, "the job's folder") for output in job["outputs"]]
+        for what, path, inside in paths:
+            if path.startswith("/") or _climbs_out(path):
+                raise BackendError("BLD006", f"job {job['index']}: {what} {path!r} leaves {inside}")
+
+
+def _climbs_out(path: str) -> bool:
+    depth = 0
+    for part in path.split("/"):
+        depth += -1 if part == ".." else part not in ("", ".")
+        if depth < 0:
+            return True
+    return False
+
+
+_CONFINE = r'''# Outputs stay inside the job folder and the workdir inside the project: with `..` or an
+# absolute path a job could write, and its record hash, any file (the build refuses these too).
+xspec_confined() {
+  local rest=$1/ part depth=0
+  case $1 in /*) return 1 ;; esac
+  while [ -n "$rest" ]; do
+    part=${rest%%/*}
+    rest=${rest#*/}
+    case $part in
+      ..) depth=$((depth - 1)); if [ "$depth" -lt 0 ]; then return 1; fi ;;
+      '' | .) ;;
+      *) depth=$((depth + 1)) ;;
+    esac
+  done
+}
+if ! xspec_confined "${xspec_workdir#"$xspec_project"/}"; then
+  echo "xspec: the workdir $xspec_workdir leaves the project $xspec_project" >&2
+  exit 64
+fi
+for xspec_output in "${xspec_outputs[@]}"; do
+  if ! xspec_confined "$xspec_output"; then
+    echo "xspec: the output $xspec_output leaves the job folder" >&2
+    exit 64
+  fi
+done'''
