@@ -331,5 +331,8 @@ RUN = _table("run", [
      "The bundle's spec and lock no longer compile to the job that ran (params, seed, argv, env)."),
     ("RUN011", "input-not-checked", W, "{}: {}",
      "An input could not be compared (the project is not where the run was launched)."),
+    ("RUN020", "determinism-not-in-effect", E, "job {}: {}",
+     "A job's framework did not have what its determinism profile switches on (the program "
+     "turned it off again, or the start-up hook could not apply it)."),
 ])
 CODES.update(RUN)

@@ -16,6 +16,7 @@ Every interpolated value is shell-quoted; everything else is fixed text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from xspec.backends.common import BackendError, json_text, sh
@@ -266,6 +267,7 @@ def _provenance(ir: dict, experiment: dict, platform: Platform, table: JobTable)
         '    for item in "${xspec_argv[@]}"; do printf \'%s%s\' "$sep" "$(xspec_json "$item")"; sep=\', \'; done',
         "    printf '],\\n'",
         f"    printf '  \"env\": %s,\\n' {_env_json(experiment, table)}",
+        *record_lines(experiment),
         "    printf '  \"started\": \"%s\", \"finished\": \"%s\", \"exit_code\": %s,\\n' "
         '"$xspec_started" "$finished" "$status"',
         "    printf '  \"outputs\": {'",
@@ -337,6 +339,7 @@ def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
         *_secret_lines(experiment, platform),
         *_data_lines(experiment),
         *_GIT,
+        *startup_lines(experiment, platform),
         "xspec_started=$(date -u +%Y-%m-%dT%H:%M:%SZ)",
         "xspec_status=0",
         "trap 'echo \"xspec: job interrupted\" >&2' TERM INT",
@@ -345,6 +348,7 @@ def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
         "else",
         '  xspec_status=$xspec_failure',
         "fi",
+        *environment_lines(platform),
         'xspec_provenance "$xspec_status"',
         *platform.epilogue,
         'exit "$xspec_status"',
@@ -452,3 +456,99 @@ for xspec_output in "${xspec_outputs[@]}"; do
     exit 64
   fi
 done'''
+
+
+# ---- the start-up hook and the environment record (xspec.run.startup) ------------------------
+
+STARTUP_DIR = ".xspec"
+_SAFE_PIN = re.compile(r"^[A-Za-z0-9._+!-]+$")
+
+
+def determinism_config(experiment: dict) -> dict | None:
+    """What the start-up hook applies (``XSPEC_DETERMINISM``): the profile's switches."""
+    profile = experiment["determinism"]
+    if profile is None:
+        return None
+    return {"name": profile["name"], "framework": profile["framework"],
+            "deterministic_algorithms": profile["deterministic_algorithms"],
+            "cudnn_benchmark": profile["cudnn_benchmark"], "enforce": profile.get("enforce") or "strict"}
+
+
+def startup_lines(experiment: dict, platform: Platform) -> list[str]:
+    """Write the hook as .xspec/sitecustomize.py and put .xspec first on the job's PYTHONPATH;
+    start `nvidia-smi -q` in the background, so the GPUs are known when the job ends."""
+    from xspec.run.startup import HOOK, source
+
+    config = determinism_config(experiment)
+    added = [f"PYTHONPATH=$PWD/{STARTUP_DIR}${{xspec_pythonpath:+:$xspec_pythonpath}}"]
+    if config is not None:
+        added.append(f"XSPEC_DETERMINISM={json_text(config)}")
+    prefixes = ("", platform.container_env_prefix) if platform.container_env_prefix else ("",)
+    items = " ".join(sh(prefix + a) if "$" not in a else f'"{prefix}{a}"' for a in added for prefix in prefixes)
+    return [
+        "# The start-up hook: when the job's Python imports a framework, it applies the determinism",
+        "# profile and, at exit, writes what the framework had (docs/running.md#determinism).",
+        f"mkdir -- {STARTUP_DIR}",
+        f"cat > {STARTUP_DIR}/sitecustomize.py <<'XSPEC_HOOK_END'",
+        source(HOOK).rstrip("\n"),
+        "XSPEC_HOOK_END",
+        *_locked_lines(experiment),
+        "xspec_pythonpath=${PYTHONPATH:-}",
+        'for xspec_item in "${xspec_env[@]}"; do',
+        "  case $xspec_item in PYTHONPATH=*) xspec_pythonpath=${xspec_item#PYTHONPATH=} ;; esac",
+        "done",
+        f"xspec_env+=({items})",
+        "xspec_smi_pid=''",
+        "if command -v nvidia-smi >/dev/null 2>&1; then",
+        f"  nvidia-smi -q > {STARTUP_DIR}/nvidia-smi.txt 2>/dev/null &",
+        "  xspec_smi_pid=$!",
+        "fi",
+    ]
+
+
+def _locked_lines(experiment: dict) -> list[str]:
+    env = experiment["env"]
+    if not env.get("locked"):
+        return []
+    pins = [f"{p['name']}=={p['version']}" for p in env["packages"]
+            if p.get("version") and _SAFE_PIN.match(p["name"]) and _SAFE_PIN.match(p["version"])]
+    return [f"cat > {STARTUP_DIR}/locked.txt <<'XSPEC_LOCK_END'", *pins, "XSPEC_LOCK_END"]
+
+
+def environment_lines(platform: Platform) -> list[str]:
+    """After the job: describe the environment it ran in, with its own interpreter; any failure
+    leaves the record's `environment` null and never changes the job's status."""
+    from xspec.run.startup import ENVIRONMENT, source
+
+    launcher = " ".join(platform.launcher)
+    collecting = " ".join(f"{prefix}XSPEC_COLLECTING=1" for prefix in {"", platform.container_env_prefix})
+    return [
+        "# The environment that ran (interpreter, packages against the lock, OS, CPU, GPUs).",
+        'if [ -n "$xspec_smi_pid" ]; then wait "$xspec_smi_pid" || true; fi',
+        "xspec_python=python3",
+        'case ${xspec_argv[0]##*/} in python | python[0-9]* | pypy*) xspec_python=${xspec_argv[0]} ;; esac',
+        f"cat > {STARTUP_DIR}/environment.py <<'XSPEC_ENVIRONMENT_END'",
+        source(ENVIRONMENT).rstrip("\n"),
+        "XSPEC_ENVIRONMENT_END",
+        f'env -- "${{xspec_env[@]}}" {collecting} {launcher + " " if launcher else ""}"$xspec_python" '
+        f"{STARTUP_DIR}/environment.py {STARTUP_DIR}/environment.json {STARTUP_DIR}/locked.txt "
+        f"{STARTUP_DIR}/nvidia-smi.txt >/dev/null 2>&1 < /dev/null || true",
+    ]
+
+
+def record_lines(experiment: dict) -> list[str]:
+    """The record's `determinism` (the profile, and each framework process's state at exit)
+    and `environment` (the collector's JSON, or null)."""
+    profile = json_text(determinism_config(experiment))
+    return [
+        f"    printf '  \"determinism\": {{\"profile\": %s, \"processes\": [' {sh(profile)}",
+        "    sep=''",
+        f"    for item in {STARTUP_DIR}/framework-*.json; do",
+        "      if [ -f \"$item\" ]; then printf '%s' \"$sep\"; cat -- \"$item\"; sep=', '; fi",
+        "    done",
+        "    printf ']},\\n'",
+        "    printf '  \"environment\": '",
+        f"    if [ -s {STARTUP_DIR}/environment.json ]; then cat -- {STARTUP_DIR}/environment.json; "
+        "else printf 'null'; fi",
+        "    printf ',\\n'",
+    ]

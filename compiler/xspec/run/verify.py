@@ -10,7 +10,8 @@ Four checks, each reporting findings (``findings.py``), not stopping at the firs
    record (RUN008) are noted, not counted as differences;
 3. the inputs (data and program files) in the project still hash as when the run started
    (RUN005; RUN011 when the project is not where the run was launched: pass --project);
-4. the project's spec files and lock are still the ones the run bundled (RUN006).
+4. the project's spec files and lock are still the ones the run bundled (RUN006);
+5. each job's framework had, at exit, what its determinism profile switches on (RUN020).
 
 The crate itself is the reference: a crate edited to match edited files is not detected
 (sign or archive crates for that).
@@ -25,7 +26,7 @@ from xspec.run.crate import COMPLETED, entities, file_path, read_crate
 from xspec.run.findings import Finding
 from xspec.run.inputs import hash_inputs
 from xspec.run.layout import RunDir, sha256_of
-from xspec.run.records import read_record
+from xspec.run.records import determinism_problems, read_record
 
 
 @dataclass
@@ -102,6 +103,9 @@ def _check_records(result: Verification, graph: dict[str, dict]) -> None:
             result.findings.append(Finding("RUN008", (index, (action or {}).get("error", "it did not run"))))
         elif not record.ok:
             result.findings.append(Finding("RUN007", (index, f"exit {record.exit_code}")))
+        if record is not None:
+            for problem in determinism_problems(record):
+                result.findings.append(Finding("RUN020", (index, problem)))
     result.checked["record"] = checked
 
 

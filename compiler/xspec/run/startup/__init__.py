@@ -1,0 +1,19 @@
+"""What the job runner puts into every job's ``.xspec/`` folder (docs/running.md#determinism).
+
+``hook.py`` becomes the job's ``sitecustomize.py``: it switches a framework's determinism on
+when the job imports it, and writes what the framework had at exit. ``environment.py`` is
+run by the runner after the job, with the job's interpreter, and describes the environment
+that ran (interpreter, packages against the lock, OS, CPU, GPUs). Both use the standard
+library only and run on any Python 3.8 or newer, so they work in every image and venv.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HOOK = Path(__file__).with_name("hook.py")
+ENVIRONMENT = Path(__file__).with_name("environment.py")
+
+
+def source(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
