@@ -60,6 +60,10 @@ def _print(result) -> None:
         click.echo(f"job {job.index}: DIFFERENT")
         for finding in job.findings:
             click.echo(f"  {finding.line()}")
+        if job.environment:
+            click.echo("  where it ran differently (recorded -> reproduced):")
+        for line in job.environment:
+            click.echo(f"    {line}")
     same = sum(1 for j in result.jobs if j.identical)
     verdict = "bitwise identical" if result.identical else f"{len(result.jobs) - same} differ"
     click.echo(f"{len(result.jobs)} job{'s' * (len(result.jobs) != 1)} reproduced: {verdict}"
@@ -71,4 +75,5 @@ def _as_json(result) -> dict:
             "reproduction": str(result.new_run.path) if result.new_run else None,
             "identical": result.identical, "findings": [f.to_dict() for f in result.findings],
             "jobs": [{"index": j.index, "identical": j.identical, "outputs": j.outputs,
-                      "findings": [f.to_dict() for f in j.findings]} for j in result.jobs]}
+                      "findings": [f.to_dict() for f in j.findings], "environment": j.environment}
+                     for j in result.jobs]}
