@@ -477,7 +477,7 @@ def determinism_config(experiment: dict) -> dict | None:
 def startup_lines(experiment: dict, platform: Platform) -> list[str]:
     """Write the hook as .xspec/sitecustomize.py and put .xspec first on the job's PYTHONPATH;
     start `nvidia-smi -q` in the background, so the GPUs are known when the job ends."""
-    from xspec.run.startup import HOOK, source
+    from xspec.run.startup import FRAMEWORKS, HOOK, source
 
     config = determinism_config(experiment)
     added = [f"PYTHONPATH=$PWD/{STARTUP_DIR}${{xspec_pythonpath:+:$xspec_pythonpath}}"]
@@ -492,6 +492,9 @@ def startup_lines(experiment: dict, platform: Platform) -> list[str]:
         f"cat > {STARTUP_DIR}/sitecustomize.py <<'XSPEC_HOOK_END'",
         source(HOOK).rstrip("\n"),
         "XSPEC_HOOK_END",
+        f"cat > {STARTUP_DIR}/xspec_frameworks.py <<'XSPEC_FRAMEWORKS_END'",
+        source(FRAMEWORKS).rstrip("\n"),
+        "XSPEC_FRAMEWORKS_END",
         *_locked_lines(experiment),
         "xspec_pythonpath=${PYTHONPATH:-}",
         'for xspec_item in "${xspec_env[@]}"; do',
