@@ -251,17 +251,22 @@ def _files_on_disk(out: Difference, index: int, *sides) -> None:
     now = []
     for run, record in sides:
         folder = run.job_dir(index)
-        files = {path: sha256_of(folder / path) if (folder / path).is_file() else "(missing)"
+        files = {path: sha256_of(folder / path) if (folder / path).is_file() else None
                  for path in record.outputs}
         now.append(files)
         for path, digest in sorted(files.items()):
             if digest != record.outputs[path]:
-                out.add("outputs", f"job {index} {path}: {run.path.name}'s file is {_text(digest)}, its "
-                                   f"record says {_text(record.outputs[path])} (changed after the run)")
+                out.add("outputs", f"job {index} {path}: {run.path.name}'s file is {_file_text(digest)}, its "
+                                   f"record says {_file_text(record.outputs[path])} (changed after the run)")
     for path in sorted(set(now[0]) & set(now[1])):
         recorded_equal = sides[0][1].outputs[path] == sides[1][1].outputs[path]
         if recorded_equal and now[0][path] != now[1][path]:
-            out.add("outputs", f"job {index} {path} (files now): {_text(now[0][path])} -> {_text(now[1][path])}")
+            out.add("outputs", f"job {index} {path} (files now): {_file_text(now[0][path])} -> "
+                               f"{_file_text(now[1][path])}")
+
+
+def _file_text(digest: str | None) -> str:
+    return "(missing)" if digest is None else _text(digest)
 
 
 # ---- text ---------------------------------------------------------------------------------------
