@@ -217,3 +217,59 @@ def test_real_torch_warn_mode_lists_the_ops_that_warned(tmp_path):
     run_dir = run(project)
     assert output(run_dir, 0)["warn_only"] is True
     assert frameworks(run_dir, 0)["pytorch"]["warned_ops"] == ["put_"]
+
+
+# ---- every target's runner carries the hook ----------------------------------------------------
+
+TARGET_SPEC = """\
+xspec 1
+import "std/determinism" as det
+env py {
+  python = "3.11.7"
+  image = "docker.io/library/python:3.11.7-slim@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+  nixpkgs = "github:NixOS/nixpkgs/0123456789abcdef0123456789abcdef01234567"
+}
+experiment x {
+  env = py
+  seed = 1
+  determinism = det.pytorch_strict
+  vars = { PYTHONPATH = "fakes" }
+  run = ["python3", "job.py", "torch", "plain", "out/0.json"]
+  outputs = ["out/0.json"]
+}
+"""
+
+
+@pytest.mark.parametrize("target", ["slurm", "docker", "apptainer", "nix", "k8s"])
+def test_every_targets_runner_switches_determinism_on(tmp_path, target):
+    """The hook travels inside the runner each target embeds (sbatch, image, ConfigMap, flake):
+    run that runner with bash, as the scheduler or the container would."""
+    import yaml
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "xspec.toml").write_text("")
+    (project / "job.py").write_text(JOB)
+    shutil.copytree(FAKES, project / "fakes")
+    (project / "s.xspec").write_text(TARGET_SPEC)
+    built = xspec(["build", "s.xspec", "--target", target, "-o", tmp_path / "out", "--allow-unlocked"],
+                  cwd=project)
+    assert built.returncode == 0, built.stdout + built.stderr
+    out = tmp_path / "out" / target
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "XSPEC_PROJECT_ROOT": str(project),
+           "XSPEC_RUNS_DIR": str(tmp_path / "runs"), "XSPEC_RUN_ID": "r1", "JOB_COMPLETION_INDEX": "0",
+           "SLURM_SUBMIT_DIR": str(project), "SLURM_ARRAY_JOB_ID": "r1", "SLURM_ARRAY_TASK_ID": "0"}
+    if target == "slurm":
+        script, job_dir = out / "x.sbatch", project / "runs" / "x" / "r1" / "0"
+    elif target == "k8s":
+        script = tmp_path / "xspec-job.sh"
+        script.write_text(next(yaml.safe_load_all((out / "x.yaml").read_text()))["data"]["xspec-job.sh"])
+        job_dir = tmp_path / "runs" / "x" / "r1" / "0"
+    else:
+        script, job_dir = out / "x" / "xspec-job.sh", tmp_path / "runs" / "x" / "r1" / "0"
+    done = subprocess.run(["bash", str(script), "0"], cwd=project, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((job_dir / "out" / "0.json").read_text())["algorithms"] is True
+    state = json.loads((job_dir / "xspec-provenance.json").read_text())["determinism"]["processes"]
+    assert state[0]["frameworks"]["pytorch"]["deterministic_algorithms"] is True
