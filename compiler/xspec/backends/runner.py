@@ -480,11 +480,12 @@ def startup_lines(experiment: dict, platform: Platform) -> list[str]:
     from xspec.run.startup import FRAMEWORKS, HOOK, source
 
     config = determinism_config(experiment)
-    added = [f"PYTHONPATH=$PWD/{STARTUP_DIR}${{xspec_pythonpath:+:$xspec_pythonpath}}"]
-    if config is not None:
-        added.append(f"XSPEC_DETERMINISM={json_text(config)}")
     prefixes = ("", platform.container_env_prefix) if platform.container_env_prefix else ("",)
-    items = " ".join(sh(prefix + a) if "$" not in a else f'"{prefix}{a}"' for a in added for prefix in prefixes)
+    words = [f'"{prefix}PYTHONPATH=$PWD/{STARTUP_DIR}${{xspec_pythonpath:+:$xspec_pythonpath}}"'
+             for prefix in prefixes]     # a bash expression, expanded when the job starts
+    if config is not None:
+        words += [sh(f"{prefix}XSPEC_DETERMINISM={json_text(config)}") for prefix in prefixes]
+    items = " ".join(words)
     return [
         "# The start-up hook: when the job's Python imports a framework, it applies the determinism",
         "# profile and, at exit, writes what the framework had (docs/running.md#determinism).",
