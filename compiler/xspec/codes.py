@@ -370,5 +370,8 @@ RUN = _table("run", [
     ("RUN021", "reproduce-refused", E, "{}",
      "`reproduce` found the bundle differing from its record before running it, and ran nothing "
      "(`--trust-modified` runs it anyway)."),
+    ("RUN022", "determinism-not-in-effect", E, "job {}: {}",
+     "A job's framework did not have what its determinism profile switches on (the program "
+     "turned it off again, or the start-up hook could not apply it)."),
 ])
 CODES.update(RUN)

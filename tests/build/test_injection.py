@@ -42,7 +42,8 @@ def check_job(job: dict, job_dir: Path) -> None:
     assert Path(got["cwd"]) == job_dir
     expected_env = {k: v for k, v in job["env"].items() if k.startswith(("XSPEC_", "VAR_", "ENV_", "PROFILE_"))}
     assert {k: got["env"].get(k) for k in expected_env} == expected_env
-    assert set(got["env"]) - set(expected_env) <= {"XSPEC_PROJECT_ROOT", "XSPEC_RUNS_DIR", "XSPEC_RUN_ID"}
+    assert set(got["env"]) - set(expected_env) <= {"XSPEC_PROJECT_ROOT", "XSPEC_RUNS_DIR", "XSPEC_RUN_ID",
+                                                   "XSPEC_DETERMINISM"}   # the start-up hook's profile
     record = json.loads((job_dir / "xspec-provenance.json").read_text())
     assert (record["params"], record["argv"], record["exit_code"]) == (job["params"], job["argv"], 0)
     assert record["job"] == {"index": job["index"], "replicate": job["replicate"], "seed": job["seed"]}

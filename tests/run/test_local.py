@@ -156,6 +156,56 @@ def test_ctrl_c_stops_the_running_job_on_the_record_and_starts_no_more(project):
     assert as_status == after
 
 
+@pytest.mark.parametrize("which", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_stop_the_jobs_like_ctrl_c_and_the_run_still_verifies(project, which):
+    process = subprocess.Popen([sys.executable, "-m", "xspec", "run", "run.xspec", "-e", "sleepy"], cwd=project,
+                               env={**os.environ, "PYTHONPATH": str(REPO / "compiler")},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not list(project.glob("runs/sleepy/*/0/out/0.txt")):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    job_pid = _pid_of_sleeping_job(project)
+    process.send_signal(which)
+    out, err = process.communicate(timeout=WAIT_SECONDS)
+    assert process.returncode == 128 + which, err
+    assert not _alive(job_pid), "the job was left running as an orphan"
+    run = Path(out.strip())
+    assert record(run, 0)["exit_code"] == 128 + signal.SIGTERM
+    assert (run / "ro-crate-metadata.json").is_file()
+    after = json.loads(xspec(["jobs", "--format", "json"], cwd=project).stdout)[0]
+    assert [j["state"] for j in after["jobs"]] == ["failed", "not run", "not run"]
+    verified = xspec(["verify", run], cwd=project)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def _pid_of_sleeping_job(project: Path) -> int:
+    """The python3 process of job 0 (tool.py --sleep), found through /proc."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"--sleep" in argv and any(a.endswith(b"tool.py") for a in argv) and \
+                    str(project).encode() in (entry / "environ").read_bytes():
+                return int(entry.name)
+    raise AssertionError("job 0 is not running")
+
+
+def _alive(pid: int) -> bool:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+        except OSError:
+            return False
+        if state == "Z":
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def test_isolated_runs_in_a_venv_made_by_uv(project, tmp_path):
     require_tool("uv")
     version = sys.version.split()[0]

@@ -20,6 +20,10 @@ from tests.run.conftest import compiled_jobs, record, run_dir_of, sha256, xspec
 
 WAIT_SECONDS = 120     # a guard against a stuck queue, not a timing assertion
 SCHEDULER_FIELDS = ("scheduler", "host", "started", "finished")
+# What Slurm changes in the environment a task sees: the CPUs it may use (its allocation),
+# and the packages: a local job inherits the test's PYTHONPATH, which shows the in-tree
+# xspec distribution (compiler/xspec.egg-info); a Slurm task starts with --export=NONE.
+SCHEDULER_ENVIRONMENT = ("cpu", "packages")
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +64,20 @@ def test_local_and_slurm_records_agree_field_by_field(tiny_on_both):
         on_slurm, here = record(slurm_run, index), record(local_run, index)
         assert on_slurm["scheduler"]["name"] == "slurm" and here["scheduler"]["name"] == "local"
         differing = sorted(k for k in on_slurm.keys() | here.keys() if on_slurm.get(k) != here.get(k))
-        assert set(differing) <= set(SCHEDULER_FIELDS), differing
+        assert set(differing) <= {*SCHEDULER_FIELDS, "environment"}, differing
+        environments = on_slurm["environment"], here["environment"]
+        changed = {k for k in environments[0].keys() | environments[1].keys()
+                   if environments[0].get(k) != environments[1].get(k)}
+        assert changed <= set(SCHEDULER_ENVIRONMENT), (changed, environments)
         for key in ("params", "job", "argv", "env", "outputs", "exit_code", "spec"):
             assert on_slurm[key] == here[key]
         output = next(iter(here["outputs"]))
         assert (slurm_run / str(index) / output).read_bytes() == (local_run / str(index) / output).read_bytes()
     compared = xspec(["diff", slurm_run, local_run, "--format", "json"], cwd=root)
-    assert set(json.loads(compared.stdout)["differences"]) == {"run"}        # executor (and host) only
+    differences = json.loads(compared.stdout)["differences"]
+    assert set(differences) <= {"run", "environment"}                      # executor (and host) only
+    assert all(line.startswith(("CPU count", "package xspec:")) for line in differences.get("environment", [])), \
+        differences
 
 
 def test_a_slurm_job_reproduces_locally_bit_for_bit(tiny_on_both, tmp_path):

@@ -110,3 +110,22 @@ def test_a_failed_job_is_a_note_not_a_difference(project):
     result = verify(run)
     assert result.returncode == 0, result.stdout
     assert codes(result) == ["RUN007"] and "RUN007 job-failed: job 1 failed: exit 3" in result.stdout
+
+
+def test_a_fresh_run_with_spaces_and_non_ascii_in_its_names_verifies(project, tmp_path):
+    """The crate's ids are percent-encoded (`r%C3%A9%20sult`): verify decodes them."""
+    folder = tmp_path / "pro jé ct"
+    project.rename(folder)
+    text = (folder / "run.xspec").read_text().replace("out/${job_index}.txt", "out/ré sult ${job_index}.txt")
+    (folder / "run.xspec").unlink()
+    (folder / "mon spéc.xspec").write_text(text)
+    result = xspec(["run", "mon spéc.xspec", "-e", "exits"], cwd=folder)
+    run = run_dir_of(result)
+    assert (run / "0" / "out" / "ré sult 0.txt").is_file(), result.stderr
+    crate = (run / "ro-crate-metadata.json").read_text()
+    assert "r%C3%A9%20sult" in crate and "mon%20sp%C3%A9c.xspec" in crate
+    verified = verify(run)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "RUN002" not in verified.stdout and "RUN004" not in verified.stdout
+    (run / "0" / "out" / "ré sult 0.txt").write_text("changed\n")
+    assert codes(verify(run)) == ["RUN001", "RUN007"]

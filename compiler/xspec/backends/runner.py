@@ -16,6 +16,7 @@ Every interpolated value is shell-quoted; everything else is fixed text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from xspec.backends.common import BackendError, json_text, sh, variable_name
@@ -48,7 +49,7 @@ def runner_body(ir: dict, experiment: dict, platform: Platform) -> str:
     sections = [
         "\n".join(platform.preamble), _locate(experiment, platform), table.select_function(),
         _choose(experiment), _JSON_HELPER, _DATA_HELPER if experiment["data"] else "",
-        table.assignments(), _prepare(platform),
+        table.assignments(), _CONFINE, _prepare(platform),
         _provenance(ir, experiment, platform, table), _run(experiment, platform, table),
     ]
     return "\n".join(s.rstrip("\n") + "\n" for s in sections if s)
@@ -266,6 +267,7 @@ def _provenance(ir: dict, experiment: dict, platform: Platform, table: JobTable)
         '    for item in "${xspec_argv[@]}"; do printf \'%s%s\' "$sep" "$(xspec_json "$item")"; sep=\', \'; done',
         "    printf '],\\n'",
         f"    printf '  \"env\": %s,\\n' {_env_json(experiment, table)}",
+        *record_lines(experiment),
         "    printf '  \"started\": \"%s\", \"finished\": \"%s\", \"exit_code\": %s,\\n' "
         '"$xspec_started" "$finished" "$status"',
         "    printf '  \"outputs\": {'",
@@ -324,6 +326,7 @@ def _env_json(experiment: dict, table: JobTable) -> str:
 
 def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
     _check_program(experiment)
+    _check_confined(experiment)
     launcher = " ".join(platform.launcher)
     return "\n".join([
         "# The job's environment: exactly these variables, given to the program only (by `env`),",
@@ -336,6 +339,7 @@ def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
         *_secret_lines(experiment, platform),
         *_data_lines(experiment),
         *_GIT,
+        *startup_lines(experiment, platform),
         "xspec_started=$(date -u +%Y-%m-%dT%H:%M:%SZ)",
         "xspec_status=0",
         "trap 'echo \"xspec: job interrupted\" >&2' TERM INT",
@@ -345,6 +349,7 @@ def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
         "else",
         '  xspec_status=$xspec_failure',
         "fi",
+        *environment_lines(platform),
         'xspec_provenance "$xspec_status"',
         *platform.epilogue,
         'exit "$xspec_status"',
@@ -422,3 +427,152 @@ def _data_lines(experiment: dict) -> list[str]:
         lines.append(f"xspec_check_data {sh(data['name'])} {sh(data['job_path'])} {sh(size)} "
                      "|| xspec_failure=65")
     return lines
+
+
+# ---- confinement: outputs inside the job folder, the workdir inside the project -------------
+
+def _check_confined(experiment: dict) -> None:
+    """The checker refuses `..` and absolute paths it can see (E214); this catches the ones
+    that only a param's value makes (and any IR written by hand)."""
+    for job in experiment["jobs"]:
+        paths = [("workdir", job["workdir"], "the project")]
+        paths += [("output", output, "the job's folder") for output in job["outputs"]]
+        for what, path, inside in paths:
+            if path.startswith("/") or _climbs_out(path):
+                raise BackendError("BLD006", f"job {job['index']}: {what} {path!r} leaves {inside}")
+
+
+def _climbs_out(path: str) -> bool:
+    depth = 0
+    for part in path.split("/"):
+        depth += -1 if part == ".." else part not in ("", ".")
+        if depth < 0:
+            return True
+    return False
+
+
+_CONFINE = r'''# Outputs stay inside the job folder and the workdir inside the project: with `..` or an
+# absolute path a job could write, and its record hash, any file (the build refuses these too).
+xspec_confined() {
+  local rest=$1/ part depth=0
+  case $1 in /*) return 1 ;; esac
+  while [ -n "$rest" ]; do
+    part=${rest%%/*}
+    rest=${rest#*/}
+    case $part in
+      ..) depth=$((depth - 1)); if [ "$depth" -lt 0 ]; then return 1; fi ;;
+      '' | .) ;;
+      *) depth=$((depth + 1)) ;;
+    esac
+  done
+}
+if ! xspec_confined "${xspec_workdir#"$xspec_project"/}"; then
+  echo "xspec: the workdir $xspec_workdir leaves the project $xspec_project" >&2
+  exit 64
+fi
+for xspec_output in "${xspec_outputs[@]}"; do
+  if ! xspec_confined "$xspec_output"; then
+    echo "xspec: the output $xspec_output leaves the job folder" >&2
+    exit 64
+  fi
+done'''
+
+
+# ---- the start-up hook and the environment record (xspec.run.startup) ------------------------
+
+STARTUP_DIR = ".xspec"
+_SAFE_PIN = re.compile(r"^[A-Za-z0-9._+!-]+$")
+
+
+def determinism_config(experiment: dict) -> dict | None:
+    """What the start-up hook applies (``XSPEC_DETERMINISM``): the profile's switches."""
+    profile = experiment["determinism"]
+    if profile is None:
+        return None
+    return {"name": profile["name"], "framework": profile["framework"],
+            "deterministic_algorithms": profile["deterministic_algorithms"],
+            "cudnn_benchmark": profile["cudnn_benchmark"], "enforce": profile.get("enforce") or "strict"}
+
+
+def startup_lines(experiment: dict, platform: Platform) -> list[str]:
+    """Write the hook as .xspec/sitecustomize.py and put .xspec first on the job's PYTHONPATH;
+    start `nvidia-smi -q` in the background, so the GPUs are known when the job ends."""
+    from xspec.run.startup import FRAMEWORKS, HOOK, source
+
+    config = determinism_config(experiment)
+    prefixes = ("", platform.container_env_prefix) if platform.container_env_prefix else ("",)
+    words = [f'"{prefix}PYTHONPATH=$PWD/{STARTUP_DIR}${{xspec_pythonpath:+:$xspec_pythonpath}}"'
+             for prefix in prefixes]     # a bash expression, expanded when the job starts
+    if config is not None:
+        words += [sh(f"{prefix}XSPEC_DETERMINISM={json_text(config)}") for prefix in prefixes]
+    items = " ".join(words)
+    return [
+        "# The start-up hook: when the job's Python imports a framework, it applies the determinism",
+        "# profile and, at exit, writes what the framework had (docs/running.md#determinism).",
+        f"mkdir -- {STARTUP_DIR}",
+        f"cat > {STARTUP_DIR}/sitecustomize.py <<'XSPEC_HOOK_END'",
+        source(HOOK).rstrip("\n"),
+        "XSPEC_HOOK_END",
+        f"cat > {STARTUP_DIR}/xspec_frameworks.py <<'XSPEC_FRAMEWORKS_END'",
+        source(FRAMEWORKS).rstrip("\n"),
+        "XSPEC_FRAMEWORKS_END",
+        *_locked_lines(experiment),
+        "xspec_pythonpath=${PYTHONPATH:-}",
+        'for xspec_item in "${xspec_env[@]}"; do',
+        "  case $xspec_item in PYTHONPATH=*) xspec_pythonpath=${xspec_item#PYTHONPATH=} ;; esac",
+        "done",
+        f"xspec_env+=({items})",
+        "xspec_smi_pid=''",
+        "if command -v nvidia-smi >/dev/null 2>&1; then",
+        f"  nvidia-smi -q > {STARTUP_DIR}/nvidia-smi.txt 2>/dev/null &",
+        "  xspec_smi_pid=$!",
+        "fi",
+    ]
+
+
+def _locked_lines(experiment: dict) -> list[str]:
+    env = experiment["env"]
+    if not env.get("locked"):
+        return []
+    pins = [f"{p['name']}=={p['version']}" for p in env["packages"]
+            if p.get("version") and _SAFE_PIN.match(p["name"]) and _SAFE_PIN.match(p["version"])]
+    return [f"cat > {STARTUP_DIR}/locked.txt <<'XSPEC_LOCK_END'", *pins, "XSPEC_LOCK_END"]
+
+
+def environment_lines(platform: Platform) -> list[str]:
+    """After the job: describe the environment it ran in, with its own interpreter; any failure
+    leaves the record's `environment` null and never changes the job's status."""
+    from xspec.run.startup import ENVIRONMENT, source
+
+    launcher = " ".join(platform.launcher)
+    collecting = " ".join(f"{prefix}XSPEC_COLLECTING=1" for prefix in {"", platform.container_env_prefix})
+    return [
+        "# The environment that ran (interpreter, packages against the lock, OS, CPU, GPUs).",
+        'if [ -n "$xspec_smi_pid" ]; then wait "$xspec_smi_pid" || true; fi',
+        "xspec_python=python3",
+        'case ${xspec_argv[0]##*/} in python | python[0-9]* | pypy*) xspec_python=${xspec_argv[0]} ;; esac',
+        f"cat > {STARTUP_DIR}/environment.py <<'XSPEC_ENVIRONMENT_END'",
+        source(ENVIRONMENT).rstrip("\n"),
+        "XSPEC_ENVIRONMENT_END",
+        f'env -- "${{xspec_env[@]}}" {collecting} {launcher + " " if launcher else ""}"$xspec_python" '
+        f"{STARTUP_DIR}/environment.py {STARTUP_DIR}/environment.json {STARTUP_DIR}/locked.txt "
+        f"{STARTUP_DIR}/nvidia-smi.txt >/dev/null 2>&1 < /dev/null || true",
+    ]
+
+
+def record_lines(experiment: dict) -> list[str]:
+    """The record's `determinism` (the profile, and each framework process's state at exit)
+    and `environment` (the collector's JSON, or null)."""
+    profile = json_text(determinism_config(experiment))
+    return [
+        f"    printf '  \"determinism\": {{\"profile\": %s, \"processes\": [' {sh(profile)}",
+        "    sep=''",
+        f"    for item in {STARTUP_DIR}/framework-*.json; do",
+        "      if [ -f \"$item\" ]; then printf '%s' \"$sep\"; cat -- \"$item\"; sep=', '; fi",
+        "    done",
+        "    printf ']},\\n'",
+        "    printf '  \"environment\": '",
+        f"    if [ -s {STARTUP_DIR}/environment.json ]; then cat -- {STARTUP_DIR}/environment.json; "
+        "else printf 'null'; fi",
+        "    printf ',\\n'",
+    ]

@@ -123,6 +123,10 @@ def _print(result, accepted: dict[int, tuple[bool, str]] | None = None) -> None:
         click.echo(f"job {job.index}: DIFFERENT")
         for finding in job.findings:
             click.echo(f"  {finding.line()}")
+        if job.environment:
+            click.echo("  where it ran differently (recorded -> reproduced):")
+        for line in job.environment:
+            click.echo(f"    {line}")
         if job.index in accepted:
             click.echo(f"  {accepted[job.index][1]}")
     same = sum(1 for j in result.jobs if _accepted(j, accepted))
@@ -138,4 +142,5 @@ def _as_json(result) -> dict:
             "identical": result.identical, "refused": result.refused,
             "findings": [f.to_dict() for f in result.findings],
             "jobs": [{"index": j.index, "identical": j.identical, "outputs": j.outputs,
-                      "findings": [f.to_dict() for f in j.findings]} for j in result.jobs]}
+                      "findings": [f.to_dict() for f in j.findings], "environment": j.environment}
+                     for j in result.jobs]}

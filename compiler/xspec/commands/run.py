@@ -2,7 +2,7 @@
 
 Prints the run folder on standard output; progress, per-job status and the failure
 summary go to standard error. Exit codes: 0 every job succeeded, 1 a job failed (or the
-spec has errors), 2 usage errors, 130 interrupted.
+spec has errors), 2 usage errors, 130 interrupted (143 SIGTERM, 129 SIGHUP).
 """
 
 from __future__ import annotations
@@ -23,9 +23,11 @@ from xspec.run.report import guarded
               help="Jobs at a time (default: the spec's `target local { max_parallel }`, else 1).")
 @click.option("--isolated", is_flag=True,
               help="Run in a venv made by uv from xspec.lock (exact packages, checked hashes).")
+@click.option("--allow-other-python", is_flag=True,
+              help="Run even when the jobs' Python is not the version the spec's env names.")
 @guarded
 def command(spec: Path, experiment: str | None, job: int | None, jobs: str | None, parallel: int | None,
-            isolated: bool) -> int:
+            isolated: bool, allow_other_python: bool) -> int:
     """Run SPEC's jobs here, each with exactly the variables, seed and argv the compiled
     targets give it; record provenance and an RO-Crate in runs/<experiment>/<run id>/."""
     from xspec.run.local import run_locally
@@ -35,7 +37,8 @@ def command(spec: Path, experiment: str | None, job: int | None, jobs: str | Non
     if job is not None and jobs is not None:
         raise click.UsageError("give --job or --jobs, not both")
     plan = make_plan(spec, experiment, str(job) if job is not None else jobs)
-    outcome = run_locally(plan, parallel or _default_parallel(plan.experiment), isolated, say)
+    outcome = run_locally(plan, parallel or _default_parallel(plan.experiment), isolated, say,
+                          allow_other_python)
     click.echo(outcome.run.path)
     return _summary(outcome)
 
@@ -65,5 +68,5 @@ def _summary(outcome) -> int:
     say(f"crate: {shown(outcome.run.crate_path)}")
     if outcome.interrupted:
         say("interrupted")
-        return 130
+        return 128 + (outcome.stopped_by or 2)     # 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP
     return 1 if failed else 0

@@ -35,6 +35,7 @@ def lower_profile(profile: M.Profile | None) -> dict | None:
     return {"name": profile.name, "framework": profile.framework,
             "deterministic_algorithms": profile.deterministic_algorithms,
             "cudnn_benchmark": profile.cudnn_benchmark, "threads": profile.threads,
+            "enforce": profile.enforce or "strict",
             "vars": dict(sorted(vars_.items()))}
 
 

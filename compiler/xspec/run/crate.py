@@ -50,6 +50,14 @@ def read_crate(run: RunDir) -> dict:
     return crate
 
 
+def file_path(identifier: str) -> str:
+    """The run-folder path a crate file's ``@id`` names. ``@id`` is a URI reference, so
+    rocrate percent-encodes spaces and non-ASCII characters (`a%20b.txt`); decode them."""
+    from urllib.parse import unquote
+
+    return unquote(identifier)
+
+
 def entities(crate: dict) -> dict[str, dict]:
     return {e["@id"]: e for e in crate["@graph"] if isinstance(e, dict) and "@id" in e}
 

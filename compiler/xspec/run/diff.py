@@ -24,7 +24,7 @@ SECTIONS = {"params": "params", "sweeps": "sweeps", "seed": "seeds", "seed_mode"
             "targets": "targets", "description": "description", "name": "description"}
 ORDER = ("spec", "lock", "params", "sweeps", "seeds", "env", "packages", "determinism", "data", "vars",
          "resources", "command", "targets", "description", "experiments", "jobs", "inputs", "outputs",
-         "exit codes", "git", "run")
+         "environment", "exit codes", "git", "run")
 JOB_FIELDS = ("params", "seed", "argv", "env")
 
 
@@ -220,8 +220,10 @@ def _hashes(inputs: dict) -> dict:
 
 
 def _records(run_a: RunDir, m_a: dict, run_b: RunDir, m_b: dict, out: Difference) -> None:
+    from xspec.run.environment import environment_changes
     from xspec.run.records import read_record
 
+    environment: dict[str, list[int]] = {}       # one line per change, with the jobs it concerns
     for index in sorted(set(m_a["jobs"]) & set(m_b["jobs"])):
         ra, rb = read_record(run_a, index), read_record(run_b, index)
         if ra is None or rb is None:
@@ -233,9 +235,40 @@ def _records(run_a: RunDir, m_a: dict, run_b: RunDir, m_b: dict, out: Difference
             out.add("exit codes", f"job {index}: {ra.exit_code} -> {rb.exit_code}")
         for where, x, y in changes(ra.outputs, rb.outputs, ""):
             out.add("outputs", f"job {index} {where.lstrip('.')}: {_text(x)} -> {_text(y)}")
+        _files_on_disk(out, index, (run_a, ra), (run_b, rb))
+        for line in environment_changes(ra, rb):
+            environment.setdefault(line, []).append(index)
+    for line, indices in environment.items():
+        out.add("environment", f"{line} ({_jobs_text(indices)})")
     only = sorted(set(m_a["jobs"]) ^ set(m_b["jobs"]))
     if only:
         out.add("jobs", f"run on one side only: {_jobs_text(only)}")
+
+
+def _files_on_disk(out: Difference, index: int, *sides) -> None:
+    """The outputs as they are now in each run folder: a file changed after its run (its record
+    still has the old hash) shows, and so does a difference between the two folders' files."""
+    from xspec.run.layout import sha256_of
+
+    now = []
+    for run, record in sides:
+        folder = run.job_dir(index)
+        files = {path: sha256_of(folder / path) if (folder / path).is_file() else None
+                 for path in record.outputs}
+        now.append(files)
+        for path, digest in sorted(files.items()):
+            if digest != record.outputs[path]:
+                out.add("outputs", f"job {index} {path}: {run.path.name}'s file is {_file_text(digest)}, its "
+                                   f"record says {_file_text(record.outputs[path])} (changed after the run)")
+    for path in sorted(set(now[0]) & set(now[1])):
+        recorded_equal = sides[0][1].outputs[path] == sides[1][1].outputs[path]
+        if recorded_equal and now[0][path] != now[1][path]:
+            out.add("outputs", f"job {index} {path} (files now): {_file_text(now[0][path])} -> "
+                               f"{_file_text(now[1][path])}")
+
+
+def _file_text(digest: str | None) -> str:
+    return "(missing)" if digest is None else _text(digest)
 
 
 # ---- text ---------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ instead of Slurm's).
 
 Each job runs in a process group of its own: Ctrl-C in the terminal reaches xspec only,
 which then stops the running jobs with SIGTERM (the runner still writes their records,
-with the status the signal gave) and starts no more.
+with the status the signal gave) and starts no more. SIGTERM and SIGHUP to xspec do the
+same (a closed terminal, `kill`, a batch system's time limit): no job is left running.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -72,19 +74,23 @@ class LocalExecutor:
         self.running: dict[int, _Running] = {}
         self.outcomes: dict[int, JobOutcome] = {}
         self.interrupted = False
+        self.stopped_by = 0             # the signal that stopped the run (SIGINT, SIGTERM, SIGHUP)
 
     def execute(self, jobs: list[int], parallel: int) -> list[JobOutcome]:
         pending = deque(jobs)
+        previous = _stop_on_signals()
         try:
             while pending or self.running:
                 while pending and len(self.running) < parallel:
                     self._start(pending.popleft())
                 self._reap()
                 time.sleep(POLL_SECONDS)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
             self.interrupted = True
+            self.stopped_by = getattr(stop, "signal", signal.SIGINT)
             self._stop()
         finally:
+            _restore_signals(previous)
             self.progress.close()
         return [self.outcomes.get(i, JobOutcome(i, None)) for i in jobs]
 
@@ -131,6 +137,31 @@ class LocalExecutor:
                 os.killpg(job.process.pid, which)
             except (ProcessLookupError, PermissionError):
                 pass
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP reached xspec: stopped like Ctrl-C, so no job is left an orphan."""
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal.Signals(signal_number).name)
+        self.signal = signal_number
+
+
+def _raise_stopped(signal_number, _frame):
+    raise Stopped(signal_number)
+
+
+def _stop_on_signals() -> dict:
+    """SIGTERM and SIGHUP stop the run as Ctrl-C does (the jobs run in sessions of their own,
+    so only xspec gets them). Signal handlers can only be set from the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {s: signal.signal(s, _raise_stopped) for s in (signal.SIGTERM, signal.SIGHUP)}
+
+
+def _restore_signals(previous: dict) -> None:
+    for which, handler in previous.items():
+        signal.signal(which, handler)
 
 
 def job_environment(root: Path, run_id: str, extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -26,13 +26,20 @@ class LocalRun:
     run: RunDir
     outcomes: list[JobOutcome]
     interrupted: bool
+    stopped_by: int = 0          # the signal that interrupted it (SIGINT, SIGTERM, SIGHUP)
 
 
-def run_locally(plan: Plan, parallel: int, isolated: bool, say) -> LocalRun:
+def run_locally(plan: Plan, parallel: int, isolated: bool, say, allow_other_python: bool = False) -> LocalRun:
+    from xspec.run.isolated import isolated_environment
+    from xspec.run.interpreter import check_interpreter
+
     runner_text = local_runner(plan)
+    extra_env, venv = isolated_environment(plan, say) if isolated else ({}, None)
+    if not allow_other_python:
+        check_interpreter(plan, extra_env)
     run_id, run = new_run_dir(plan.root, plan.experiment["name"])
     try:
-        extra_env = _prepare(plan, run, run_id, runner_text, parallel, isolated, say)
+        _prepare(plan, run, run_id, runner_text, parallel, venv)
     except BaseException:
         shutil.rmtree(run.path, ignore_errors=True)
         raise
@@ -44,20 +51,15 @@ def run_locally(plan: Plan, parallel: int, isolated: bool, say) -> LocalRun:
                              job_environment(plan.root, run_id, extra_env), progress)
     outcomes = executor.execute(plan.jobs, parallel)
     write_crate(run, _unrecorded(run, outcomes))
-    return LocalRun(run, outcomes, executor.interrupted)
+    return LocalRun(run, outcomes, executor.interrupted, executor.stopped_by)
 
 
-def _prepare(plan: Plan, run: RunDir, run_id: str, runner_text: str, parallel: int, isolated: bool,
-             say) -> dict[str, str]:
-    from xspec.run.isolated import isolated_environment
-
-    extra_env, venv = isolated_environment(plan, say) if isolated else ({}, None)
+def _prepare(plan: Plan, run: RunDir, run_id: str, runner_text: str, parallel: int, venv) -> None:
     write_bundle(run, plan, RUNNER_NAME, runner_text)
     (run.path / LOGS).mkdir()
     inputs = launch_inputs(plan.root, plan.experiment, plan.jobs)
     write_manifest(run, new_manifest(plan, run, run_id, "local", RUNNER_NAME, inputs,
                                      pid=os.getpid(), parallel=parallel, isolated=venv))
-    return extra_env
 
 
 def _unrecorded(run: RunDir, outcomes: list[JobOutcome]) -> dict[int, str]:

@@ -57,3 +57,53 @@ def read_records(run: RunDir, jobs: list[int]) -> dict[int, JobRecord | None]:
 def job_identity(job: dict) -> dict:
     """The same four fields from a compiled IR job."""
     return {"params": job["params"], "seed": job["seed"], "argv": job["argv"], "env": job["env"]}
+
+
+# ---- determinism: what the profile asked for against what the framework had at exit ----------
+
+# profile field -> (framework state field, what it must be, how a reader sees it)
+_TORCH_SWITCHES = (
+    ("deterministic_algorithms", "deterministic_algorithms", True, "torch.are_deterministic_algorithms_enabled()"),
+    ("deterministic_algorithms", "cudnn_deterministic", True, "torch.backends.cudnn.deterministic"),
+    ("cudnn_benchmark", "cudnn_benchmark", False, "torch.backends.cudnn.benchmark"),
+)
+
+
+def determinism_problems(record: JobRecord) -> list[str]:
+    """Where the job's framework, at exit, did not have what its profile switches on."""
+    determinism = record.data.get("determinism") or {}
+    profile = determinism.get("profile") or {}
+    if profile.get("enforce", "off") == "off" or profile.get("framework") not in ("pytorch", "tensorflow"):
+        return []
+    problems = []
+    for process in determinism.get("processes") or []:
+        state = (process.get("frameworks") or {}).get(profile["framework"])
+        if state is not None:
+            problems += _framework_problems(profile, state, process.get("pid"))
+    return problems
+
+
+def _framework_problems(profile: dict, state: dict, pid) -> list[str]:
+    where = f"process {pid}"
+    error = (state.get("hook") or {}).get("error") or state.get("state_error")
+    if error:
+        return [f"{where}: profile {profile.get('name')} could not be applied or read: {error}"]
+    if profile["framework"] == "tensorflow":
+        if profile.get("deterministic_algorithms") and state.get("op_determinism") is False:
+            return [f"{where}: TensorFlow op determinism was off at exit; profile "
+                    f"{profile.get('name')} switches it on"]
+        return []
+    problems = []
+    for asked, field, wanted, shown in _TORCH_SWITCHES:
+        if _asks(profile, asked, wanted) and field in state and state[field] != wanted:
+            problems.append(f"{where}: {shown} was {state[field]} at exit; profile {profile.get('name')} "
+                            f"sets it to {wanted} (the program changed it)")
+    if profile.get("deterministic_algorithms") and profile.get("enforce") == "strict" and state.get("warn_only"):
+        problems.append(f"{where}: deterministic algorithms were warn-only at exit; profile "
+                        f"{profile.get('name')} is strict")
+    return problems
+
+
+def _asks(profile: dict, field: str, wanted: bool) -> bool:
+    value = profile.get(field)
+    return value is True if wanted else value is False

@@ -45,6 +45,7 @@ class JobComparison:
     index: int
     outputs: int = 0
     findings: list[Finding] = field(default_factory=list)
+    environment: list[str] = field(default_factory=list)    # where it ran differently (not a finding)
 
     @property
     def identical(self) -> bool:
@@ -289,6 +290,9 @@ def _compare(run: RunDir, index: int, record: JobRecord, new_run: RunDir) -> Job
                                                       f"recorded {record.exit_code}, reproduced {new.exit_code}")))
     for path in sorted(set(record.outputs) | set(new.outputs)):
         comparison.findings += _compare_output(run, index, path, record.outputs.get(path), new.outputs.get(path))
+    from xspec.run.environment import environment_changes
+
+    comparison.environment = environment_changes(record, new)
     return comparison
 
 

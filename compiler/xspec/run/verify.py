@@ -11,7 +11,8 @@ Four checks, each reporting findings (``findings.py``), not stopping at the firs
    record (RUN008) are noted, not counted as differences;
 3. the inputs (data and program files) in the project still hash as when the run started
    (RUN005; RUN011 when the project is not where the run was launched: pass --project);
-4. the project's spec files and lock are still the ones the run bundled (RUN006).
+4. the project's spec files and lock are still the ones the run bundled (RUN006);
+5. each job's framework had, at exit, what its determinism profile switches on (RUN022).
 
 The crate itself is the reference: a crate edited to match edited files is not detected
 (sign or archive crates for that).
@@ -22,11 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xspec.run.crate import COMPLETED, entities, read_crate
+from xspec.run.crate import COMPLETED, entities, file_path, read_crate
 from xspec.run.findings import Finding
 from xspec.run.inputs import hash_inputs
 from xspec.run.layout import RunDir, sha256_of
-from xspec.run.records import read_record
+from xspec.run.records import determinism_problems, read_record
 
 
 @dataclass
@@ -65,13 +66,14 @@ def _check_paths(result: Verification) -> None:
 def _check_files(result: Verification, graph: dict[str, dict]) -> None:
     outputs = {ref["@id"] for e in graph.values() if _is_action(e) for ref in _refs(e.get("result"))}
     files = {i: e for i, e in graph.items() if _is_local_file(i, e)}
-    for rel, entity in sorted(files.items()):
+    for identifier, entity in sorted(files.items()):
+        rel = file_path(identifier)
         path = result.run.path / rel
         recorded = "sha256:" + entity["sha256"]
         if not path.is_file():
             result.findings.append(Finding("RUN002", (rel,)))
         elif (now := sha256_of(path)) != recorded:
-            result.findings.append(Finding("RUN001" if rel in outputs else "RUN003", (rel, recorded, now)))
+            result.findings.append(Finding("RUN001" if identifier in outputs else "RUN003", (rel, recorded, now)))
     result.checked["file"] = len(files)
     result.checked["output"] = len(outputs)
 
@@ -110,6 +112,9 @@ def _check_records(result: Verification, graph: dict[str, dict]) -> None:
             result.findings.append(Finding("RUN008", (index, (action or {}).get("error", "it did not run"))))
         elif not record.ok:
             result.findings.append(Finding("RUN007", (index, f"exit {record.exit_code}")))
+        if record is not None:
+            for problem in determinism_problems(record):
+                result.findings.append(Finding("RUN022", (index, problem)))
     result.checked["record"] = checked
 
 
@@ -125,7 +130,7 @@ def _record_problems(result: Verification, index: int, action, record, graph) ->
         problems.append(f"job {index}: the record says exit {record.exit_code}, the crate "
                         f"{'completed' if ok else 'failed'}")
     folder = result.run.relative(result.run.job_dir(index))
-    crate_outputs = {ref["@id"].removeprefix(folder + "/"): "sha256:" + graph.get(ref["@id"], {}).get("sha256", "")
+    crate_outputs = {file_path(ref["@id"]).removeprefix(folder + "/"): "sha256:" + graph.get(ref["@id"], {}).get("sha256", "")
                      for ref in _refs(action.get("result"))}
     recorded = {k: v for k, v in record.outputs.items() if v}
     if crate_outputs != recorded:

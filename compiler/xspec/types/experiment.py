@@ -146,6 +146,7 @@ def _check_values(checker, block, exp) -> None:
     _check_random_seed_source(checker, exp)
     _check_unset_params(checker, exp)
     _check_data_uses(checker, block, exp)
+    _check_confined_paths(checker, block, exp)
 
 
 def _check_random_seed_source(checker, exp):
@@ -178,3 +179,29 @@ def _data_placeholders(block, exp):
     found += [p for o in exp.outputs for p in o.placeholders if p.kind == "data"]
     span = block.field("run").span if block.field("run") else block.span
     return [(p, span) for p in dict.fromkeys(found)]
+
+
+def _check_confined_paths(checker, block, exp):
+    """Outputs stay in the job's folder and the workdir in the project: a `..` or an absolute
+    path would let a job write (and its record hash) files anywhere, /etc included."""
+    workdir = exp.workdir.parts if isinstance(exp.workdir, M.Template) else (exp.workdir,)
+    fields = [("workdir", "the project", workdir, 0)] if exp.workdir else []
+    fields += [("outputs", "the job's folder", o.parts, i) for i, o in enumerate(exp.outputs)]
+    for name, inside, parts, i in fields:
+        text = "".join(p if isinstance(p, str) else "\0" for p in parts)   # \0: a placeholder
+        if text.startswith("/") or _climbs_out(text):
+            shown = "".join(str(p) for p in parts)
+            value = block.field(name).value
+            items = getattr(value, "items", None)
+            span = items[i].span if items and i < len(items) else value.span
+            checker.bag.add("E214", span, f"`{name}` {shown!r} leaves {inside}: give a relative "
+                            "path without `..`")
+
+
+def _climbs_out(path: str) -> bool:
+    depth = 0
+    for part in path.split("/"):
+        depth += -1 if part == ".." else part not in ("", ".")
+        if depth < 0:
+            return True
+    return False

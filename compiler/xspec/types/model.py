@@ -92,6 +92,7 @@ class Profile(Record):
     vars: dict[str, str] = new(dict)
     deterministic_algorithms: bool | None = None
     cudnn_benchmark: bool | None = None
+    enforce: str | None = None          # strict | warn | off: how the start-up hook applies it
     threads: int | None = None
     description: str | None = None
     node: ast.Block | None = None

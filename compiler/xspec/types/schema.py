@@ -175,6 +175,8 @@ PROFILE = BlockSchema("profile", "A determinism profile: the settings a framewor
     _f("vars", map_of(STR), "Environment variables the jobs get."),
     _f("deterministic_algorithms", BOOL, "Deterministic kernels only (e.g. torch.use_deterministic_algorithms)."),
     _f("cudnn_benchmark", BOOL, "cuDNN autotuning; must be false for determinism."),
+    _f("enforce", enum("strict", "warn", "off"),
+       "How xspec's start-up hook applies the switches: strict (default), warn (warn_only), off."),
     _f("threads", INT, "Thread count pinned for OpenMP/MKL/BLAS."),
     _f("description", STR, "What the profile guarantees and what it costs."),
 ))
