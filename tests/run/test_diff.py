@@ -108,3 +108,13 @@ def test_secret_values_are_masked_in_text_and_json(tiny):
         for token, password in secrets.values():
             assert token not in result.stdout and password not in result.stdout
         assert "hf_E... (37 characters)" in result.stdout
+
+
+def test_a_spec_with_errors_is_reported_as_not_compared(tmp_path):
+    spec = ('xspec 1\nenv e {\n  python = "3.11.7"\n}\nexperiment x {\n  env = e\n'
+            '  vars = { TOKEN = "ghp_' + "a" * 36 + '" }\n  run = ["p"]\n}\n')
+    for name in ("a.xspec", "b.xspec"):
+        (tmp_path / name).write_text(spec)
+    result = diff("a.xspec", "b.xspec", tmp_path)
+    assert result.returncode == 1 and "SEC001" in result.stderr
+    assert "error: nothing was compared" in result.stderr and "nothing was run" not in result.stderr

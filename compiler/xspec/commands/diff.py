@@ -19,7 +19,7 @@ from xspec.run.report import guarded
 @click.argument("b", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text",
               show_default=True, help="How to print the differences.")
-@guarded
+@guarded(failed="nothing was compared")
 def command(a: Path, b: Path, output_format: str) -> int:
     """Why did results change? Compare two specs, two locks or two run folders."""
     from xspec.run.diff import diff_paths

@@ -5,7 +5,10 @@ bundled job runner or sbatch script), ``object`` its inputs (data and program fi
 their sha256) and its params and seed (``PropertyValue``), ``result`` its outputs (with the
 sha256 its record gives), ``startTime``/``endTime``, ``actionStatus`` (and ``error`` with
 the exit code when it failed), ``environment`` (its variables, secrets never included),
-``containerImage`` when it ran in one, and ``subjectOf`` its provenance record. The root
+``containerImage`` when it ran in one, ``additionalProperty`` what it ran on (the
+interpreter, OS, CPU, GPUs, the installed packages' digest and whether they match the lock,
+and each framework's determinism switches at exit, from the record's ``environment`` and
+``determinism``), and ``subjectOf`` its provenance record. The root
 lists every file of the folder with its sha256: the manifest, the bundled spec files, the
 lock, the IR, the runner, the logs and the records.
 
@@ -182,6 +185,7 @@ class _Builder:
             description=shlex.join(data.get("argv") or []), startTime=data.get("started"),
             endTime=data.get("finished"), actionStatus={"@id": COMPLETED if record.ok else FAILED},
             environment=self._environment(index, data.get("env") or {}),
+            additionalProperty=self._runtime(index, data) or None,
             subjectOf=self.crate.get(self.run.relative(self.run.record_path(index))))
         if not record.ok:
             properties["error"] = f"exit code {record.exit_code}"
@@ -209,6 +213,41 @@ class _Builder:
     def _environment(self, index: int, env: dict) -> list:
         return [self._add(f"#job-{index}/env/{name}", None, "PropertyValue", name=name, value=value)
                 for name, value in sorted(env.items())]
+
+    def _runtime(self, index: int, data: dict) -> list:
+        return [self._add(f"#job-{index}/ran-on/{name}", None, "PropertyValue", name=name, value=value)
+                for name, value in runtime_summary(data) if value is not None]
+
+
+def runtime_summary(data: dict) -> list[tuple[str, str | None]]:
+    """What a record says the job ran on, as (name, text) pairs; None where it does not say."""
+    env = data.get("environment") or {}
+    interpreter, system, cpu = env.get("interpreter") or {}, env.get("os") or {}, env.get("cpu") or {}
+    packages, gpus = env.get("packages") or {}, env.get("gpus") or {}
+    lock = packages.get("lock")
+    pairs = [
+        ("interpreter", _joined(interpreter.get("implementation"), interpreter.get("version"))),
+        ("interpreter path", interpreter.get("path")),
+        ("os", _joined(system.get("name"), system.get("kernel"), system.get("machine"))),
+        ("cpu", _joined(cpu.get("model"), f"x{cpu['count']}" if cpu.get("count") else None)),
+        ("gpus", _joined(", ".join(gpus.get("models") or []),
+                         gpus.get("driver") and f"driver {gpus['driver']}",
+                         gpus.get("cuda_driver") and f"CUDA {gpus['cuda_driver']}")),
+        ("packages digest", packages.get("digest")),
+        ("packages match the lock", None if lock is None else str(bool(lock.get("matches"))).lower()),
+        ("container", _joined((env.get("container") or {}).get("runtime"),
+                              (env.get("container") or {}).get("image"))),
+    ]
+    for process in (data.get("determinism") or {}).get("processes") or []:
+        for framework, state in sorted((process.get("frameworks") or {}).items()):
+            flags = ", ".join(f"{k}={v}" for k, v in sorted(state.items()) if isinstance(v, bool))
+            pairs.append((f"{framework} at exit", _joined(state.get("version"), flags and f"({flags})")))
+    return pairs
+
+
+def _joined(*parts) -> str | None:
+    text = " ".join(str(p) for p in parts if p)
+    return text or None
 
 
 def _earlier_attempts(run: RunDir, index: int) -> dict[str, str]:

@@ -46,16 +46,22 @@ def _digest(env: dict) -> str:
 
 
 def _make_venv(plan: Plan, env: dict, venv: Path) -> None:
+    from xspec.backends.common import BackendError
+    from xspec.backends.install import checked_requirements
     from xspec.lock.config import ConfigError, resolve_options
     from xspec.lock.tools import ToolError, run_tool
 
+    try:
+        checked = checked_requirements(env) if env["packages"] else ""
+    except BackendError as e:
+        raise RunError(f"--isolated: {e.message}") from None
     python = ["--python", env["python"]] if env["python"] else []
     try:
         options = resolve_options(plan.root)
         run_tool("uv", ["venv", "--quiet", "--clear", *python, str(venv)], why="make the --isolated venv")
         if env["packages"]:
             requirements = venv / "requirements.lock"
-            requirements.write_text(env["requirements"], encoding="utf-8")
+            requirements.write_text(checked, encoding="utf-8")
             links = [a for link in options.find_links for a in ("--find-links", str(link))]
             index = ["--no-index"] if options.no_index else (
                 ["--index-url", env["index_url"]] if env["index_url"] else [])

@@ -12,8 +12,12 @@ from xspec.run.layout import RunDir, RunError
 LOG_TAIL_LINES = 6
 
 
-def guarded(command):
-    """RunError and OSError -> `error: ...` (exit 2); spec errors -> diagnostics (exit 1)."""
+def guarded(command=None, *, failed: str = "nothing was run"):
+    """RunError and OSError -> `error: ...` (exit 2); spec errors -> diagnostics and
+    `error: FAILED` (exit 1). `@guarded` or `@guarded(failed="...")`."""
+    if command is None:
+        return functools.partial(guarded, failed=failed)
+
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         from xspec.run.plan import PlanFailed
@@ -25,7 +29,7 @@ def guarded(command):
             return 2
         except PlanFailed as e:
             _render(e.diagnostics)
-            click.echo("error: nothing was run", err=True)
+            click.echo(f"error: {failed}", err=True)
             return 1
         except OSError as e:          # a folder that cannot be written, a disk that is full
             where = f"{e.filename}: " if e.filename else ""
