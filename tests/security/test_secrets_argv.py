@@ -96,7 +96,7 @@ def test_the_image_runners_pass_secrets_in_the_environment(tmp_path, shim, targe
 
 def test_xspec_run_passes_secrets_in_the_environment(tmp_path, shim):
     spec = write_spec(tmp_path / "p", BODY)
-    result = subprocess.run([sys.executable, "-m", "xspec", "run", str(spec)], cwd=spec.parent,
+    result = subprocess.run([sys.executable, "-m", "xspec", "run", "--allow-other-python", str(spec)], cwd=spec.parent,
                             env={**job_env(shim[0]), "PYTHONPATH": os.environ.get("PYTHONPATH", "")},
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
