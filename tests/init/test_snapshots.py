@@ -17,6 +17,7 @@ from tests.init.support import project, run_init
 CASES = {
     "requirements": ["requirements.txt"],
     "conda": ["environment.yml"],
+    "conda_export": ["environment.yml"],
     "pyproject": ["pyproject.toml"],
     "poetry": ["pyproject.toml"],
     "mlflow": ["MLproject"],
