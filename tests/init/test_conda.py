@@ -97,3 +97,19 @@ def test_a_conda_pin_without_pep440_form_is_reported_and_left_out(tmp_path):
     assert run.code == 0, run.stdout + run.stderr
     assert run.notes("INI100") == {("environment.yml", 3), ("environment.yml", 4)}
     assert run.module.envs["base"].packages == {"tzlocal": "", "jupyterlab": ""}
+
+
+def test_a_python_range_gets_a_version_the_pins_install_on(tmp_path):
+    run = run_init(project(tmp_path, "conda_range"), "--from", "environment.yml")
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.module.envs["seg"].python == "3.9"
+    assert 'python = "3.9"  # `torch==1.9.1` has wheels up to Python 3.9, within `>=3.8`' \
+        in run.spec.read_text()
+
+
+def test_pins_for_old_pythons_outside_the_range_are_said(tmp_path):
+    root = project(tmp_path)
+    (root / "environment.yml").write_text("dependencies:\n  - python>=3.10\n  - pytorch=1.9.1\n")
+    run = run_init(root, "--from", "environment.yml")
+    assert ("environment.yml", 2) in run.notes("INI101")
+    assert "has wheels up to Python 3.9; it is NOT within `>=3.10`" in run.stdout

@@ -18,6 +18,7 @@ CASES = {
     "requirements": ["requirements.txt"],
     "conda": ["environment.yml"],
     "conda_export": ["environment.yml"],
+    "conda_range": ["environment.yml"],
     "pyproject": ["pyproject.toml"],
     "poetry": ["pyproject.toml"],
     "mlflow": ["MLproject"],

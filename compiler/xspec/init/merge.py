@@ -79,10 +79,20 @@ def _python(env: Env, ctx: Context) -> None:
     if env.image and not env.python_constraint:
         env.comments.append("The image brings its own Python; no source names its version.")
         return
-    env.python, env.python_comment = pyversion.choose(env.python_constraint)
+    env.python, env.python_comment = pyversion.choose(env.python_constraint, exact_pins(env))
     if "NOT" in env.python_comment and env.python_origin is not None:
-        ctx.placeholder(env.python_origin, f"no Python version within `{env.python_constraint}`: "
-                        f"wrote {env.python}", hints=["write the version the experiment runs on"])
+        ctx.placeholder(env.python_origin, f"no Python version within `{env.python_constraint}` "
+                        f"fits: wrote {env.python}, {env.python_comment}",
+                        hints=["write the version the experiment runs on"])
+
+
+def exact_pins(env: Env) -> dict[str, str]:
+    """name -> version for every package pinned to one version with `==`."""
+    pins = {}
+    for package in env.packages:
+        if package.spec.startswith("==") and "," not in package.spec and "*" not in package.spec:
+            pins.setdefault(package.identity.partition("[")[0], package.spec[2:])
+    return pins
 
 
 def marker_environment(python: str) -> dict[str, str]:
