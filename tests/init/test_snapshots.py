@@ -21,6 +21,8 @@ CASES = {
     "conda_range": ["environment.yml"],
     "pyproject": ["pyproject.toml"],
     "poetry": ["pyproject.toml"],
+    "poetry_extras": ["pyproject.toml"],
+    "pyproject_dynamic": ["pyproject.toml"],
     "mlflow": ["MLproject"],
     "mlflow_docker": ["MLproject"],
     "dvc": ["dvc.yaml", "data/data.xml.dvc", "data/lookup.parquet.dvc"],

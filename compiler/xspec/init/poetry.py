@@ -2,6 +2,9 @@
 
 `1.2.3` is `==1.2.3`, `*` is any version, `^1.2.3` is `>=1.2.3,<2.0.0` (the first
 non-zero part may not change), `~1.2.3` is `>=1.2.3,<1.3.0`; PEP 440 operators stay.
+A git dependency's `subdirectory` is kept as pip's `#subdirectory=`. An `optional = true`
+dependency is installed only with an extra, so it is reported with the
+`[tool.poetry.extras]` that name it, not carried.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ _PLAIN = re.compile(r"^\d+(\.\d+)*(\.\*)?$")
 def read_poetry(poetry: dict, lines, ctx: Context, env: Env) -> None:
     table = lines.table("tool.poetry.dependencies")
     converted: list[str] = []
+    extras = _extras_of(poetry.get("extras"))
     for name, value in (poetry.get("dependencies") or {}).items():
         origin = lines.find(name, table)
         if name == "python":
             _python(value, origin, env)
+            continue
+        if isinstance(value, dict) and value.get("optional"):
+            _optional(name, value, origin, extras, ctx)
             continue
         package = _package(name, value, origin, ctx)
         if package is not None:
@@ -31,6 +38,26 @@ def read_poetry(poetry: dict, lines, ctx: Context, env: Env) -> None:
     if converted:
         ctx.converted(table, "Poetry constraints written in PEP 440: " + ", ".join(converted))
     _other_groups(poetry, lines, ctx)
+
+
+def _extras_of(table) -> dict[str, list[str]]:
+    """package -> the `[tool.poetry.extras]` that install it."""
+    found: dict[str, list[str]] = {}
+    for extra, members in (table or {}).items() if isinstance(table, dict) else ():
+        for member in members if isinstance(members, list) else ():
+            found.setdefault(str(member).split("[")[0].lower(), []).append(extra)
+    return found
+
+
+def _optional(name: str, value: dict, origin: Origin, extras: dict, ctx: Context) -> None:
+    """An `optional = true` dependency: installed only with an extra, so not by default."""
+    spec = constraint(str(value.get("version", "*")))
+    shown = f"{name}{spec}" if spec else name
+    used_by = extras.get(name.lower(), [])
+    why = f"installed only with the extra{'s' if len(used_by) > 1 else ''} " \
+        + ", ".join(f"`{e}`" for e in used_by) if used_by else "no extra installs it"
+    ctx.not_carried(origin, f"optional dependency `{shown}` ({why})", hints=[
+        "add it to the env's `packages` if the experiment needs that extra"])
 
 
 def _python(value, origin: Origin, env: Env) -> None:
@@ -63,7 +90,9 @@ def _detailed(name: str, value: dict, origin: Origin, ctx: Context) -> Package |
     key = name + ("[" + ",".join(value["extras"]) + "]" if value.get("extras") else "")
     if "git" in value:
         ref = value.get("rev") or value.get("tag") or value.get("branch")
-        return Package(key, f"@ git+{value['git']}" + (f"@{ref}" if ref else ""), origin)
+        subdirectory = f"#subdirectory={value['subdirectory']}" if value.get("subdirectory") else ""
+        return Package(key, f"@ git+{value['git']}" + (f"@{ref}" if ref else "") + subdirectory,
+                       origin)
     if "url" in value:
         return Package(key, "@ " + value["url"], origin)
     if "path" in value:
