@@ -25,7 +25,6 @@ EXPECTED_PARAMS = {
     "batch_size": ("int", 256),
     "amp": ("bool", True),
     "experiment_name": ("str", "baseline"),
-    "checkpoint": ("str", ""),          # `???`: a reported placeholder
     "trainer_grad_clip": ("float", 1.0),
     "trainer_log_every": ("int", 50),
     "trainer_precision": ("str", "bf16-mixed"),
@@ -78,3 +77,40 @@ def test_without_an_app_the_run_is_a_reported_placeholder(tmp_path):
     assert run.code == 0
     assert argv(run.module.experiments["main"])[:2] == ["python", "app.py"]
     assert ("conf/config.yaml", 1) in run.notes("INI101")
+
+
+def test_mandatory_values_are_asked_for_not_made_up(tmp_path):
+    run = run_init(project(tmp_path, "hydra"), "--from", "conf")
+    train = run.module.experiments["train"]
+    assert "checkpoint" not in train.params                 # `checkpoint: ???`
+    assert not any(a.startswith("checkpoint=") for a in argv(train))
+    assert "# TODO: Hydra requires `checkpoint` (`???` in the config)" in run.spec.read_text()
+
+
+def test_apps_sharing_a_config_folder_each_get_their_own_config(tmp_path):
+    run = run_init(project(tmp_path, "hydra_apps"), "--from", "conf")
+    assert run.code == 0, run.stdout + run.stderr
+    experiments = run.module.experiments
+    assert set(experiments) == {"train", "evaluate"}
+    assert argv(experiments["evaluate"])[:3] == ["python", "evaluate.py", "model=${model}"]
+    assert experiments["evaluate"].params["model"].default == "text/bert"
+    assert "batch_size" in experiments["evaluate"].params and "epochs" not in experiments["evaluate"].params
+    assert run.notes("INI101") == {("conf/evaluate.yaml", 5), ("conf/train.yaml", 7)}
+
+
+def test_a_primary_config_given_as_a_file_goes_with_its_app(tmp_path):
+    run = run_init(project(tmp_path, "hydra_apps"), "--from", "conf/train.yaml")
+    assert run.code == 0, run.stdout + run.stderr
+    assert set(run.module.experiments) == {"train"}
+    assert argv(run.module.experiments["train"])[:2] == ["python", "train.py"]
+
+
+def test_a_group_option_in_a_subfolder_is_an_option_of_the_group(tmp_path):
+    run = run_init(project(tmp_path, "hydra_apps"), "--from", "conf/train.yaml")
+    train = run.module.experiments["train"]
+    assert train.params["model"].choices == ("text/bert", "vision/swin", "vision/vit")
+    assert train.params["model"].default == "vision/vit"
+    assert train.params["model_patch"].default == 16           # from model/vision/vit.yaml
+    assert train.params["data"].default == "imagenet"          # `- /data: imagenet`
+    assert train.params["data_root"].default == "/datasets/imagenet"
+    assert "model=${model}" in argv(train) and "data.root=${data_root}" in argv(train)

@@ -27,6 +27,7 @@ CASES = {
     "mlflow_docker": ["MLproject"],
     "dvc": ["dvc.yaml", "data/data.xml.dvc", "data/lookup.parquet.dvc"],
     "hydra": ["conf"],
+    "hydra_apps": ["conf"],
     "sbatch": ["train_array.sbatch"],
 }
 
