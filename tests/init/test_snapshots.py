@@ -29,6 +29,7 @@ CASES = {
     "hydra": ["conf"],
     "hydra_apps": ["conf"],
     "sbatch": ["train_array.sbatch"],
+    "sbatch_vars": ["ddp.sbatch"],
 }
 
 
