@@ -99,3 +99,16 @@ def test_a_hash_locked_file_gets_one_note_about_its_hashes(tmp_path):
     assert "per-requirement `--hash` pins (12 in this file, the first here)" in run.stdout
     assert run.module.envs["base"].packages == {"certifi": "==2024.7.4", "idna": "==3.7",
                                                 "numpy": "==1.26.4", "urllib3": "==2.2.2"}
+
+
+def test_the_placeholder_run_is_flagged_until_it_is_replaced(tmp_path):
+    run = run_init(project(tmp_path, "requirements_hashed"), "--from", "requirements.txt")
+    assert run.code == 0, run.stdout + run.stderr
+    assert 'run = ["TODO", "write the command this experiment runs"]' in run.spec.read_text()
+    assert "COR010 `run` is still the placeholder `xspec init` wrote" in run.stdout
+    from xspec.lint import lint_file
+
+    text = run.spec.read_text().replace('["TODO", "write the command this experiment runs"]',
+                                        '["python", "train.py"]')
+    found, _ = lint_file(run.spec, text=text)
+    assert "COR010" not in {d.code for d in found}
