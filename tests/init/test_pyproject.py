@@ -103,3 +103,14 @@ def test_dynamic_dependencies_without_a_file_are_reported(tmp_path):
     assert run.code == 0, run.stdout + run.stderr
     assert run.notes("INI100") == {("pyproject.toml", 3)}
     assert "the build backend computes the dependencies" in run.stdout
+
+
+def test_a_constraint_with_no_pep440_form_is_reported_not_written(tmp_path):
+    root = project(tmp_path)
+    (root / "pyproject.toml").write_text('[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\n'
+                                         'python = "3.11.9"\nrequests = "2.31.x"\nrich = "13.7.1"\n')
+    run = run_init(root, "--from", "pyproject.toml")
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.module.envs["x"].packages == {"requests": "", "rich": "==13.7.1"}
+    assert run.notes("INI100") == {("pyproject.toml", 6)}
+    assert "the pin `2.31.x` of `requests` is not a PEP 440 version specifier" in run.stdout

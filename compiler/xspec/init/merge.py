@@ -54,7 +54,7 @@ def merge_envs(envs: list[Env], project: str | None, ctx: Context) -> Env:
         _absorb(env, other, ctx)
     _python(env, ctx)
     _markers(env, ctx)
-    env.packages = _unique_packages(env.packages, ctx)
+    env.packages = _valid_packages(_unique_packages(env.packages, ctx), ctx)
     return env
 
 
@@ -141,6 +141,45 @@ def _unique_packages(packages: list[Package], ctx: Context) -> list[Package]:
             ctx.not_carried(package.origin, f"`{package.key}{_shown(package.spec)}`: the env "
                             f"already has `{seen.key}{_shown(seen.spec)}` from {_where(seen.origin)}")
     return list(first.values())
+
+
+def _valid_packages(packages: list[Package], ctx: Context) -> list[Package]:
+    """Only PEP 508 names and PEP 440 pins reach the spec: whatever an importer could not
+    convert (a Poetry `1.2.x`, a name with a space) is reported, never written."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    kept = []
+    for package in packages:
+        try:
+            Requirement(package.key)
+        except InvalidRequirement:
+            _report_invalid(package, f"`{package.key}` is not a package name (PEP 508)", ctx)
+            continue
+        if not _valid_pin(package):
+            _report_invalid(package, f"the pin `{package.spec}` of `{package.key}` is not a PEP 440 "
+                            "version specifier; the package is carried without it", ctx)
+            package.spec = ""
+        kept.append(package)
+    return kept
+
+
+def _valid_pin(package: Package) -> bool:
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        if package.spec.startswith("@"):
+            Requirement(package.key + " " + package.spec)
+        else:
+            SpecifierSet(package.spec)
+    except (InvalidRequirement, InvalidSpecifier):
+        return False
+    return True
+
+
+def _report_invalid(package: Package, what: str, ctx: Context) -> None:
+    if package.origin is not None:
+        ctx.not_carried(package.origin, what, hints=["write it as PyPI and pip spell it"])
 
 
 def _shown(spec: str) -> str:
