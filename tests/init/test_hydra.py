@@ -114,3 +114,16 @@ def test_a_group_option_in_a_subfolder_is_an_option_of_the_group(tmp_path):
     assert train.params["data"].default == "imagenet"          # `- /data: imagenet`
     assert train.params["data_root"].default == "/datasets/imagenet"
     assert "model=${model}" in argv(train) and "data.root=${data_root}" in argv(train)
+
+
+def test_an_optional_default_without_its_file_is_skipped_as_hydra_skips_it(tmp_path):
+    root = project(tmp_path, "hydra")
+    text = (root / "conf" / "config.yaml").read_text()
+    (root / "conf" / "config.yaml").write_text(text.replace(
+        "  - _self_\n", "  - optional local: default\n  - optional server_db: ${model}_${dataset}\n"
+        "  - _self_\n", 1))
+    run = run_init(root, "--from", "conf")
+    assert run.code == 0, run.stdout + run.stderr
+    assert {("conf/config.yaml", 6), ("conf/config.yaml", 7)} <= run.notes("INI100")
+    assert "there is no conf/local/default.yaml, so Hydra skips it" in run.stdout
+    assert "`server_db: ${model}_${dataset}`: an interpolation" in run.stdout

@@ -120,7 +120,8 @@ def _conda_package(text: str, item: Y, ctx: Context, env: Env, converted: list[s
         return
     name, rest = match.group("name"), match.group("rest").strip()
     if match.group("channel"):
-        ctx.not_carried(item.origin, f"channel `{match.group('channel')}::` of `{name}`")
+        ctx.not_carried_once(item.origin, "channel prefixes", item=f"`{match.group('channel')}::{name}`",
+                             hints=["packages come from the env's Python index, not from channels"])
     kind, mapped = condanames.classify(name)
     if name == "python":
         _python(rest, item, ctx, env)

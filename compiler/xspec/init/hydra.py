@@ -144,7 +144,8 @@ def _default(entry: Y, folder: Path, ctx: Context, composed: Composed) -> None:
         ctx.not_carried(entry.origin, "this defaults entry")
         return
     group, option = next(iter(entry.value.items()))
-    group = re.sub(r"^(override|optional)\s+", "", group)
+    optional = bool(re.match(r"^(override\s+)?optional\s+", group))
+    group = re.sub(r"^((override|optional)\s+)+", "", group)
     if group.startswith("/") and "@" not in group:     # absolute: the same group, from the primary
         group = group.lstrip("/")
     if group == "hydra" or group.startswith("hydra/"):
@@ -153,6 +154,13 @@ def _default(entry: Y, folder: Path, ctx: Context, composed: Composed) -> None:
     elif "@" in group or not option.is_scalar or option.value is None:
         ctx.not_carried(entry.origin, f"defaults entry `{group}: {option.raw or option.plain_value()}`",
                         hints=["only `group: option` entries become params"])
+    elif "${" in str(option.value):
+        ctx.not_carried(entry.origin, f"defaults entry `{group}: {option.value}`: an "
+                        "interpolation, computed by Hydra", hints=["choose the option by hand"])
+    elif optional and not (folder / group / f"{option.value}.yaml").is_file():
+        ctx.not_carried(entry.origin, f"optional defaults entry `{group}: {option.value}`: there "
+                        f"is no {ctx.relative(folder / group / str(option.value))}.yaml, so Hydra "
+                        "skips it")
     else:
         _group(group, str(option.value), entry, folder, ctx, composed)
 
