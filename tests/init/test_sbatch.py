@@ -117,9 +117,12 @@ def test_fixed_shell_variables_are_written_into_the_run(tmp_path):
 
 def test_variables_set_by_lines_not_carried_are_reported_where_the_run_uses_them(tmp_path):
     run = run_init(project(tmp_path, "sbatch_vars"), "--from", "ddp.sbatch")
-    assert run.notes("INI100") == {("ddp.sbatch", 12), ("ddp.sbatch", 14), ("ddp.sbatch", 16)}
+    assert run.notes("INI100") == {("ddp.sbatch", 12), ("ddp.sbatch", 14), ("ddp.sbatch", 16),
+                                   ("ddp.sbatch", 17)}
+    assert "`$HOSTS` in the command: line 16 (`HOSTS=$(scontrol show hostnames)`)" in run.stdout
     assert "`$RUN_DIR` in the command: line 12 (`RUN_DIR=$SCRATCH/runs/$SLURM_JOB_ID`) sets it" \
         in run.stdout
+    assert "command `HOSTS" not in run.stdout          # an assignment, not a second command
 
 
 def test_per_task_options_become_per_node_resources(tmp_path):

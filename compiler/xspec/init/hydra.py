@@ -235,8 +235,8 @@ def _value(dotted: str, node: Y, ctx: Context, composed: Composed) -> None:
 def _mandatory(dotted: str, origin: Origin, ctx: Context, composed: Composed) -> None:
     """A `???` value: Hydra refuses to run until it is given, so the spec does not make one up."""
     composed.mandatory.append(dotted)
-    ctx.placeholder(origin, f"`{dotted}` is mandatory (`???`): Hydra stops until it is given, "
-                    "and no source gives it", hints=[
+    ctx.placeholder(origin, f"`{dotted}` is mandatory (`???`): no source gives it, and Hydra "
+                    "fails when the app reads it before setting it itself", hints=[
                         f"add `param {values.name_for(dotted)}: <type> = <value>` and "
                         f"`\"{dotted}=${{{values.name_for(dotted)}}}\"` to `run`"])
 
@@ -259,5 +259,5 @@ def _run(composed: Composed, script: Path | None, origin: Origin, ctx: Context) 
     if composed.mandatory:
         shown = ", ".join(f"`{m}`" for m in composed.mandatory)
         experiment.run_comment = ((experiment.run_comment + "\n") if experiment.run_comment else "") \
-            + f"TODO: Hydra requires {shown} (`???` in the config): add a param for each and " \
-              "pass it here as `key=${param}`, or the app stops"
+            + f"TODO: Hydra requires {shown} (`???` in the config): unless the app sets it itself, " \
+              "add a param for each and pass it here as `key=${param}`"

@@ -29,7 +29,7 @@ from xspec.init.shell import Command
 _SBATCH = re.compile(r"^#SBATCH\s*(.*)$")
 _ARRAY_VAR = re.compile(r"\$\{SLURM_ARRAY_TASK_ID\}|\$SLURM_ARRAY_TASK_ID\b")
 _EXPORT = re.compile(r"^export\s+(.+)$")
-_ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*)=(\S*)$")
+_ASSIGNMENT = re.compile(r"""^([A-Za-z_]\w*)=(\$\(.*\)|`.*`|"[^"]*"|'[^']*'|\S*)$""")
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
 _PLAIN_VALUE = re.compile(r"[A-Za-z0-9_./:,+@%-]*")
 _ENV_SETUP = re.compile(r"^(source|\.|conda|mamba|micromamba|pyenv|workon|spack)\b")
