@@ -109,3 +109,15 @@ def test_python_for_old_pins(constraint, pins, expected):
 def test_python_for_old_pins_outside_the_range_is_said():
     version, why = pyversion.choose(">=3.10", {"torch": "1.9.1"})
     assert version == "3.9" and "NOT within `>=3.10`" in why
+
+
+def test_conda_names_sorted_into_pypi_system_and_conda_only():
+    from xspec.init.condanames import classify
+
+    assert classify("pytorch") == ("pypi", "torch")
+    assert classify("scikit-learn") == ("pypi", "scikit-learn")   # same name on PyPI
+    assert classify("librosa") == ("pypi", "librosa")             # a PyPI name despite `lib`
+    assert classify("curl") == ("system", "curl")
+    for name in ("libgcc-ng", "_openmp_mutex", "cudatoolkit", "cuda-nvcc", "jpeg", "xz",
+                 "sqlite", "ld_impl_linux-64", "r-base", "mkl"):
+        assert classify(name) == ("conda", None), name

@@ -5,7 +5,9 @@ tools. An xspec env installs Python packages from a Python index and system pack
 from apt or Nix, so each conda name is one of:
 
 - a PyPI package: the same name, or one of the known renames in ``PYPI_NAMES``;
-- a system tool whose name is the same in Debian and in nixpkgs (``SYSTEM_TOOLS``),
+- a command-line tool whose package name is the same in Debian and in nixpkgs
+  (``SYSTEM_TOOLS``; not `xz`, `sqlite` or `ninja`, which Debian names `xz-utils`,
+  `sqlite3` and `ninja-build`, and which a `conda env export` lists as libraries),
   which goes into the env's `system` list (without conda's version: apt and Nix
   number their builds differently);
 - conda-only (``CONDA_ONLY``, CUDA and C-library name patterns): not carried, reported.
@@ -32,9 +34,8 @@ PYPI_NAMES = {
 
 # Command-line tools with the same package name in Debian and nixpkgs.
 SYSTEM_TOOLS = {"bash", "curl", "wget", "git", "git-lfs", "make", "cmake", "ffmpeg", "unzip", "zip",
-                "rsync", "graphviz", "htop", "tmux", "vim", "jq", "nodejs", "ninja", "pkg-config",
-                "gawk", "sed", "grep", "tar", "gzip", "bzip2", "xz", "zstd", "parallel", "openssh",
-                "sqlite", "tree", "less", "patch", "pigz", "nano", "screen", "swig", "pandoc"}
+                "rsync", "graphviz", "htop", "tmux", "vim", "jq", "nodejs", "pkg-config", "gawk",
+                "parallel", "tree", "less", "patch", "pigz", "nano", "screen", "swig", "pandoc"}
 
 # Packages only conda has: the installer itself, compilers, CUDA, BLAS builds, runtimes.
 CONDA_ONLY = {"pip", "setuptools", "wheel", "conda", "mamba", "cudatoolkit", "cudatoolkit-dev",
@@ -44,7 +45,7 @@ CONDA_ONLY = {"pip", "setuptools", "wheel", "conda", "mamba", "cudatoolkit", "cu
               "gxx", "gcc", "gfortran", "gxx_linux-64", "gcc_linux-64", "gfortran_linux-64",
               "compilers", "cxx-compiler", "c-compiler", "fortran-compiler", "binutils",
               "ld_impl_linux-64", "ca-certificates", "certifi-conda", "openssl", "tk", "ncurses",
-              "readline", "tzdata", "icu", "jpeg", "zlib", "lz4-c", "expat", "freetype",
+              "readline", "tzdata", "icu", "sqlite", "xz", "bzip2", "zstd", "openssh", "ninja", "jpeg", "zlib", "lz4-c", "expat", "freetype",
               "fontconfig", "pcre", "pcre2", "krb5", "yaml", "gmp", "mpfr", "mpc", "isl",
               "dbus", "glib", "gstreamer", "gst-plugins-base", "qt", "qt-main", "xorg-libx11",
               "jbig", "lerc", "giflib", "gettext", "nspr", "nss", "fribidi", "harfbuzz",

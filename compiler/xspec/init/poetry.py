@@ -113,7 +113,7 @@ def _detailed(name: str, value: dict, origin: Origin, ctx: Context) -> Package |
 def _marker(value: dict, name: str, origin: Origin, ctx: Context) -> str:
     """Poetry's `python`, `platform` and `markers` of a dependency as one PEP 508 marker,
     evaluated for the env like any requirement's marker (see ``merge.py``)."""
-    parts = [f"({value['markers']})"] if value.get("markers") else []
+    parts = [value["markers"]] if value.get("markers") else []
     if value.get("platform"):
         parts.append(f'sys_platform == "{value["platform"]}"')
     if value.get("python"):
@@ -122,6 +122,8 @@ def _marker(value: dict, name: str, origin: Origin, ctx: Context) -> str:
             ctx.not_carried(origin, f"`python = {value['python']!r}` of `{name}`: no PEP 440 form")
         else:
             parts += [f'python_full_version {s.operator} "{s.version}"' for s in _specifiers(python)]
+    if len(parts) > 1 and value.get("markers"):   # `or` inside must not bind the `and`s
+        parts[0] = f"({value['markers']})"
     return " and ".join(parts)
 
 
