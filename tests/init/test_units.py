@@ -118,6 +118,8 @@ def test_conda_names_sorted_into_pypi_system_and_conda_only():
     assert classify("scikit-learn") == ("pypi", "scikit-learn")   # same name on PyPI
     assert classify("librosa") == ("pypi", "librosa")             # a PyPI name despite `lib`
     assert classify("curl") == ("system", "curl")
+    assert classify("python-flatbuffers") == ("pypi", "flatbuffers")   # conda's Python half
     for name in ("libgcc-ng", "_openmp_mutex", "cudatoolkit", "cuda-nvcc", "jpeg", "xz",
-                 "sqlite", "ld_impl_linux-64", "r-base", "mkl"):
+                 "sqlite", "ld_impl_linux-64", "r-base", "mkl", "abseil-cpp", "aws-c-common",
+                 "hdf5", "flatbuffers"):
         assert classify(name) == ("conda", None), name

@@ -30,6 +30,7 @@ PYPI_NAMES = {
     "python-graphviz": "graphviz", "py-xgboost": "xgboost", "py-xgboost-cpu": "xgboost",
     "py-xgboost-gpu": "xgboost", "dask-core": "dask", "ruamel_yaml": "ruamel.yaml",
     "pyqt": "PyQt5", "python-kaleido": "kaleido", "libopencv": None, "numpy-base": None,
+    "python-flatbuffers": "flatbuffers", "python-xxhash": "xxhash", "torchtriton": "triton",
 }
 
 # Command-line tools with the same package name in Debian and nixpkgs.
@@ -50,9 +51,12 @@ CONDA_ONLY = {"pip", "setuptools", "wheel", "conda", "mamba", "cudatoolkit", "cu
               "dbus", "glib", "gstreamer", "gst-plugins-base", "qt", "qt-main", "xorg-libx11",
               "jbig", "lerc", "giflib", "gettext", "nspr", "nss", "fribidi", "harfbuzz",
               "pixman", "cairo", "pango", "x264", "openh264", "lame", "gnutls", "nettle",
+              "hdf5", "gflags", "glog", "keyutils", "lcms2", "orc", "re2", "snappy", "utf8proc",
+              "c-ares", "xxhash", "flatbuffers", "libprotobuf", "thrift", "zeromq", "eigen",
               "python_abi", "r-base", "nvidia", "cuda"}
 _CONDA_ONLY_PATTERN = re.compile(
-    r"^(lib[a-z0-9].*|_.*|cuda-.*|.*-ng|.*_linux-64|xorg-.*|r-.*|perl-.*|font-.*|"
+    r"^(lib[a-z0-9].*|_.*|cuda-.*|.*-ng|.*_linux-64|xorg-.*|r-.*|perl-.*|font-.*|.*-cpp|aws-c-.*|"
+    r"aws-checksums|"
     r"fonts-.*|.*-devel|.*-dev|icu-.*|llvm-?.*|nvidia-.*|mkl-.*)$")
 # PyPI packages that the patterns above would take for conda-only ones.
 _PYPI_DESPITE_PATTERN = {"librosa", "libclang", "liblinear", "libsvm", "llvmlite", "libcst",
