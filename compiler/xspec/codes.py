@@ -242,7 +242,7 @@ LINT = {
          "A suppression comment that does not parse suppresses nothing."),
         ("COR009", "unused-let", I, "`let {}` is never used",
          "An unused binding is dead text."),
-        ("COR010", "placeholder-run", W, "`run` is still the placeholder `xspec init` wrote",
+        ("COR011", "placeholder-run", W, "`run` is still the placeholder `xspec init` wrote",
          "A placeholder command runs nothing the experiment is about."),
     ]),
 }

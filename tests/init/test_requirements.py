@@ -105,10 +105,10 @@ def test_the_placeholder_run_is_flagged_until_it_is_replaced(tmp_path):
     run = run_init(project(tmp_path, "requirements_hashed"), "--from", "requirements.txt")
     assert run.code == 0, run.stdout + run.stderr
     assert 'run = ["TODO", "write the command this experiment runs"]' in run.spec.read_text()
-    assert "COR010 `run` is still the placeholder `xspec init` wrote" in run.stdout
+    assert "COR011 `run` is still the placeholder `xspec init` wrote" in run.stdout
     from xspec.lint import lint_file
 
     text = run.spec.read_text().replace('["TODO", "write the command this experiment runs"]',
                                         '["python", "train.py"]')
     found, _ = lint_file(run.spec, text=text)
-    assert "COR010" not in {d.code for d in found}
+    assert "COR011" not in {d.code for d in found}

@@ -26,7 +26,7 @@ from xspec.init.draft import Data, Draft, Entry, Env, Experiment, Package, Ref, 
 from xspec.init.values import name_for
 from xspec.types.schema import BUILTIN_NAMES, KEYWORDS
 
-# The program `TODO` fails any job at once, and lint rule COR010 flags it until it is replaced.
+# The program `TODO` fails any job at once, and lint rule COR011 flags it until it is replaced.
 PLACEHOLDER_RUN = ["TODO", "write the command this experiment runs"]
 DEFAULT_ENV = "base"
 NO_ENV = ("No source describes the software environment: add the packages the experiment "
@@ -238,7 +238,7 @@ def _placeholder(cluster: Experiment | None, ctx: Context, first: Origin) -> Exp
     experiment.run = list(PLACEHOLDER_RUN)
     experiment.run_comment = "TODO: no source names the command to run; write it here"
     ctx.placeholder(experiment.origin or first, "no command to run in the sources: wrote the "
-                    "placeholder `run = [\"TODO\", ...]` (COR010 until it is replaced)",
+                    "placeholder `run = [\"TODO\", ...]` (COR011 until it is replaced)",
                     hints=["replace it with the experiment's command"])
     return experiment
 

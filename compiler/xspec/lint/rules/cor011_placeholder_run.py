@@ -1,4 +1,4 @@
-"""COR010 placeholder-run."""
+"""COR011 placeholder-run."""
 
 from xspec.diagnostics import Severity
 from xspec.lint.registry import rule
@@ -8,7 +8,7 @@ from xspec.lint.walk import field_span
 PLACEHOLDER_PROGRAM = "TODO"
 
 
-@rule(code="COR010", name="placeholder-run", category="hygiene", severity=Severity.WARNING)
+@rule(code="COR011", name="placeholder-run", category="hygiene", severity=Severity.WARNING)
 def placeholder_run(ctx):
     """## What it does
     Checks for a `run` whose program is `TODO`: the placeholder `xspec init`
@@ -36,7 +36,7 @@ def placeholder_run(ctx):
     """
     for exp in ctx.experiments:
         if _program(exp.run) == PLACEHOLDER_PROGRAM:
-            yield ctx.report("COR010", field_span(exp.node, "run") or exp.node.name.span, hints=[
+            yield ctx.report("COR011", field_span(exp.node, "run") or exp.node.name.span, hints=[
                 "write the experiment's command: run = [\"python\", \"train.py\", ...]"])
 
 
