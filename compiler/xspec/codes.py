@@ -275,6 +275,8 @@ LINT = {
          "An unused binding is dead text."),
         ("COR010", "metrics-not-an-output", W, "metrics file {!r} {}",
          "A metrics file outside the outputs is shown in results but proven by no record."),
+        ("COR011", "placeholder-run", W, "`run` is still the placeholder `xspec init` wrote",
+         "A placeholder command runs nothing the experiment is about."),
     ]),
 }
 

@@ -23,9 +23,7 @@ EXPECTED_NOTES = {
     ("environment.yml", 3),    # channels
     ("environment.yml", 12),   # pandas' build string
     ("environment.yml", 13),   # the pytorch:: channel
-    ("environment.yml", 14),   # pytorch-cuda: conda only
-    ("environment.yml", 17),   # cudatoolkit: conda only
-    ("environment.yml", 18),   # pip itself
+    ("environment.yml", 14),   # conda-only, listed once: pytorch-cuda, cudatoolkit, pip itself
     ("environment.yml", 27),   # prefix
 }
 
@@ -69,4 +67,49 @@ def test_an_or_pin_has_no_pep440_form(tmp_path):
                                           "  - scipy=1.13.1\n")
     run = run_init(root, "--from", "environment.yml")
     assert run.notes("INI100") == {("environment.yml", 3)}
-    assert run.module.envs["base"].packages == {"scipy": "==1.13.1"}
+    # carried without a pin, so PIN001 shows it is not pinned and `xspec lock` can resolve it
+    assert run.module.envs["base"].packages == {"numpy": "", "scipy": "==1.13.1"}
+
+
+def test_a_conda_export_keeps_exact_versions_and_sorts_out_conda_only_packages(tmp_path):
+    run = run_init(project(tmp_path, "conda_export"), "--from", "environment.yml")
+    assert run.code == 0, run.stdout + run.stderr
+    env = run.module.envs["tiles"]
+    assert env.python == "3.9.7"                     # `python=3.9.7=h12debd9_1`
+    assert env.packages == {"blinker": "==1.4",      # a build string names one exact version
+                            "numpy": "==1.21.2", "pillow": "==8.4.0", "torch": "==1.9.1",
+                            "six": "==1.16.0", "tqdm": "==4.62.3"}
+    assert list(env.system) == ["bash", "curl"]
+    # one note each for the conda-only packages and for the build strings, not one a line
+    assert run.notes("INI100") == {("environment.yml", 3), ("environment.yml", 6),
+                                   ("environment.yml", 7)}
+    conda_only = next(line for line in run.stdout.splitlines() if "conda-only packages" in line)
+    for name in ("_libgcc_mutex", "cudatoolkit", "jpeg", "libgcc-ng", "libpng", "openssl", "zlib"):
+        assert f"`{name}=" in conda_only
+    assert "9d" not in run.spec.read_text()
+
+
+def test_a_conda_pin_without_pep440_form_is_reported_and_left_out(tmp_path):
+    root = project(tmp_path)
+    (root / "environment.yml").write_text("dependencies:\n  - python=3.11.9\n  - tzlocal=2.1a\n"
+                                          "  - jupyterlab=3.x\n")
+    run = run_init(root, "--from", "environment.yml")
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.notes("INI100") == {("environment.yml", 3), ("environment.yml", 4)}
+    assert run.module.envs["base"].packages == {"tzlocal": "", "jupyterlab": ""}
+
+
+def test_a_python_range_gets_a_version_the_pins_install_on(tmp_path):
+    run = run_init(project(tmp_path, "conda_range"), "--from", "environment.yml")
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.module.envs["seg"].python == "3.9"
+    assert 'python = "3.9"  # `torch==1.9.1` has wheels up to Python 3.9, within `>=3.8`' \
+        in run.spec.read_text()
+
+
+def test_pins_for_old_pythons_outside_the_range_are_said(tmp_path):
+    root = project(tmp_path)
+    (root / "environment.yml").write_text("dependencies:\n  - python>=3.10\n  - pytorch=1.9.1\n")
+    run = run_init(root, "--from", "environment.yml")
+    assert ("environment.yml", 2) in run.notes("INI101")
+    assert "has wheels up to Python 3.9; it is NOT within `>=3.10`" in run.stdout

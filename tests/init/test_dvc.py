@@ -115,3 +115,28 @@ def test_a_stage_without_cmd_is_an_error(tmp_path):
     run = run_init(root, "--from", "dvc.yaml")
     assert run.code == 1
     assert "dvc.yaml:2:3: INI004 stage `train` has no `cmd`" in run.stdout
+
+
+def test_a_stage_reading_and_writing_one_folder_runs(tmp_path):
+    """DVC's usual layout: `data/in.csv` in, `data/prepared` out. The job must see its input
+    and write its output into its own folder, never into the project's `data/`."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    root = project(tmp_path, "dvc_shared_folder")
+    run = run_init(root, "--from", "dvc.yaml")
+    assert run.code == 0, run.stdout + run.stderr
+    assert argv(run.module.experiments["prepare"]) == [
+        "python", "src/prepare.py", "${in_csv.path}", "data/prepared"]
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "compiler")}
+    result = subprocess.run([sys.executable, "-m", "xspec", "run", "experiment.xspec"], cwd=root,
+                            env=environment, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    job = next((root / "runs" / "prepare").iterdir()) / "0"
+    assert (job / "data" / "prepared" / "kept.csv").read_text().splitlines() == [
+        "id,value", "2,1.5", "3,2.5"]
+    assert (job / "data" / "in.csv").is_symlink()          # the input, linked in
+    assert not (root / "data" / "prepared").exists()       # the project's folder untouched

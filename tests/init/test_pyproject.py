@@ -72,3 +72,46 @@ def test_a_pyproject_without_dependencies_tables_is_an_error(tmp_path):
     run = run_init(root, "--from", "pyproject.toml")
     assert run.code == 1
     assert "INI004 pyproject.toml has no [project] or [tool.poetry] table" in run.stdout
+
+
+def test_poetry_optional_dependencies_are_reported_with_their_extras(tmp_path):
+    run = run_init(project(tmp_path, "poetry_extras"), "--from", "pyproject.toml")
+    assert run.code == 0, run.stdout + run.stderr
+    env = run.module.envs["docparse"]
+    assert env.packages == {
+        "pydantic": "==2.8.2",
+        "layoutkit": "@ git+https://github.com/example/monorepo.git"
+                     "@0123456789abcdef0123456789abcdef01234567#subdirectory=packages/layoutkit",
+        "scipy": "==1.10.1"}          # the constraint for Python 3.10; importlib-metadata is <3.8
+    assert {("pyproject.toml", 11), ("pyproject.toml", 12), ("pyproject.toml", 13)} \
+        <= run.notes("INI100")
+    assert "`pytesseract>=0.3.10,<0.4.0` (installed only with the extras `ocr`, `all`)" in run.stdout
+    assert "`rich==13.7.1` (no extra installs it)" in run.stdout
+    assert "6 things not carried over" in run.stderr     # 3 optional, 3 markers decided
+
+
+def test_dynamic_dependencies_are_read_from_the_files_setuptools_names(tmp_path):
+    run = run_init(project(tmp_path, "pyproject_dynamic"), "--from", "pyproject.toml")
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.module.envs["climate-emu"].packages == {
+        "xarray": "==2024.6.0", "netCDF4": "==1.7.1", "torch": "==2.3.1"}
+
+
+def test_dynamic_dependencies_without_a_file_are_reported(tmp_path):
+    root = project(tmp_path)
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\ndynamic = ["dependencies"]\n')
+    run = run_init(root, "--from", "pyproject.toml")
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.notes("INI100") == {("pyproject.toml", 3)}
+    assert "the build backend computes the dependencies" in run.stdout
+
+
+def test_a_constraint_with_no_pep440_form_is_reported_not_written(tmp_path):
+    root = project(tmp_path)
+    (root / "pyproject.toml").write_text('[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\n'
+                                         'python = "3.11.9"\nrequests = "2.31.x"\nrich = "13.7.1"\n')
+    run = run_init(root, "--from", "pyproject.toml")
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.module.envs["x"].packages == {"requests": "", "rich": "==13.7.1"}
+    assert run.notes("INI100") == {("pyproject.toml", 6)}
+    assert "the pin `2.31.x` of `requests` is not a PEP 440 version specifier" in run.stdout

@@ -90,3 +90,25 @@ def test_a_broken_requirement_is_an_error_with_its_line(tmp_path):
     assert run.code == 1
     assert "requirements.txt:3:1: INI004 `torch>>=2.0` is not a valid requirement" in run.stdout
     assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_a_hash_locked_file_gets_one_note_about_its_hashes(tmp_path):
+    run = run_init(project(tmp_path, "requirements_hashed"), "--from", "requirements.txt")
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.notes("INI100") == {("requirements.txt", 2)}
+    assert "per-requirement `--hash` pins (12 in this file, the first here)" in run.stdout
+    assert run.module.envs["base"].packages == {"certifi": "==2024.7.4", "idna": "==3.7",
+                                                "numpy": "==1.26.4", "urllib3": "==2.2.2"}
+
+
+def test_the_placeholder_run_is_flagged_until_it_is_replaced(tmp_path):
+    run = run_init(project(tmp_path, "requirements_hashed"), "--from", "requirements.txt")
+    assert run.code == 0, run.stdout + run.stderr
+    assert 'run = ["TODO", "write the command this experiment runs"]' in run.spec.read_text()
+    assert "COR011 `run` is still the placeholder `xspec init` wrote" in run.stdout
+    from xspec.lint import lint_file
+
+    text = run.spec.read_text().replace('["TODO", "write the command this experiment runs"]',
+                                        '["python", "train.py"]')
+    found, _ = lint_file(run.spec, text=text)
+    assert "COR011" not in {d.code for d in found}

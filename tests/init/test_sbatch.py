@@ -103,3 +103,32 @@ def test_option_spellings():
     assert options("-p gpu --qos=high -c8 --exclusive -J name  # comment") == [
         ("partition", "gpu"), ("qos", "high"), ("cpus-per-task", "8"), ("exclusive", None),
         ("job-name", "name")]
+
+
+def test_fixed_shell_variables_are_written_into_the_run(tmp_path):
+    run = run_init(project(tmp_path, "sbatch_vars"), "--from", "ddp.sbatch")
+    assert run.code == 0, run.stdout + run.stderr
+    experiment = run.module.experiments["ddp"]
+    text = run.spec.read_text()
+    assert "--config configs/ddp.yaml --epochs 40 --out" in text     # CONFIG=..., ${EPOCHS}
+    assert "$CONFIG" not in text and "EPOCHS" not in text
+    assert experiment.vars == {"MASTER_PORT": "29500"}
+
+
+def test_variables_set_by_lines_not_carried_are_reported_where_the_run_uses_them(tmp_path):
+    run = run_init(project(tmp_path, "sbatch_vars"), "--from", "ddp.sbatch")
+    assert run.notes("INI100") == {("ddp.sbatch", 12), ("ddp.sbatch", 14), ("ddp.sbatch", 16),
+                                   ("ddp.sbatch", 17)}
+    assert "`$HOSTS` in the command: line 16 (`HOSTS=$(scontrol show hostnames)`)" in run.stdout
+    assert "`$RUN_DIR` in the command: line 12 (`RUN_DIR=$SCRATCH/runs/$SLURM_JOB_ID`) sets it" \
+        in run.stdout
+    assert "command `HOSTS" not in run.stdout          # an assignment, not a second command
+
+
+def test_per_task_options_become_per_node_resources(tmp_path):
+    run = run_init(project(tmp_path, "sbatch_vars"), "--from", "ddp.sbatch")
+    text = run.spec.read_text()
+    for line in ("nodes = 2", "tasks_per_node = 4", "gpus = 4", "cpus = 6", "memory = 96GiB"):
+        assert line in text
+    assert "extra_args" not in text
+    assert run.notes("INI102") == {("ddp.sbatch", 4), ("ddp.sbatch", 5), ("ddp.sbatch", 7)}

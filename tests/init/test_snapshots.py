@@ -17,13 +17,19 @@ from tests.init.support import project, run_init
 CASES = {
     "requirements": ["requirements.txt"],
     "conda": ["environment.yml"],
+    "conda_export": ["environment.yml"],
+    "conda_range": ["environment.yml"],
     "pyproject": ["pyproject.toml"],
     "poetry": ["pyproject.toml"],
+    "poetry_extras": ["pyproject.toml"],
+    "pyproject_dynamic": ["pyproject.toml"],
     "mlflow": ["MLproject"],
     "mlflow_docker": ["MLproject"],
     "dvc": ["dvc.yaml", "data/data.xml.dvc", "data/lookup.parquet.dvc"],
     "hydra": ["conf"],
+    "hydra_apps": ["conf"],
     "sbatch": ["train_array.sbatch"],
+    "sbatch_vars": ["ddp.sbatch"],
 }
 
 

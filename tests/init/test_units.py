@@ -93,3 +93,36 @@ def test_markers_see_linux_and_the_envs_python():
     environment = marker_environment("3.10.14")
     assert Marker('python_version < "3.11" and sys_platform == "linux"').evaluate(environment)
     assert not Marker('platform_system == "Windows"').evaluate(environment)
+
+
+@pytest.mark.parametrize("constraint, pins, expected", [
+    (">=3.8", {"torch": "1.9.1"}, "3.9"),                    # torch 1.9 has wheels up to 3.9
+    ("", {"torch": "1.9.1", "numpy": "1.18.5"}, "3.8"),      # the lowest cap wins
+    (">=3.8,<3.9", {"torch": "1.9.1"}, "3.8"),               # within the range
+    (">=3.6", {"tensorflow": "1.15.5"}, "3.7"),
+    ("", {"numpy": "not-a-version"}, None),                  # unreadable pins cap nothing
+])
+def test_python_for_old_pins(constraint, pins, expected):
+    version, why = pyversion.choose(constraint, pins)
+    assert version == (expected or pyversion.running())
+    if expected:
+        assert "has wheels up to Python" in why
+
+
+def test_python_for_old_pins_outside_the_range_is_said():
+    version, why = pyversion.choose(">=3.10", {"torch": "1.9.1"})
+    assert version == "3.9" and "NOT within `>=3.10`" in why
+
+
+def test_conda_names_sorted_into_pypi_system_and_conda_only():
+    from xspec.init.condanames import classify
+
+    assert classify("pytorch") == ("pypi", "torch")
+    assert classify("scikit-learn") == ("pypi", "scikit-learn")   # same name on PyPI
+    assert classify("librosa") == ("pypi", "librosa")             # a PyPI name despite `lib`
+    assert classify("curl") == ("system", "curl")
+    assert classify("python-flatbuffers") == ("pypi", "flatbuffers")   # conda's Python half
+    for name in ("libgcc-ng", "_openmp_mutex", "cudatoolkit", "cuda-nvcc", "jpeg", "xz",
+                 "sqlite", "ld_impl_linux-64", "r-base", "mkl", "abseil-cpp", "aws-c-common",
+                 "hdf5", "flatbuffers"):
+        assert classify(name) == ("conda", None), name

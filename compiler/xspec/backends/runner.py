@@ -7,7 +7,9 @@ Docker and Apptainer images carry it, the Nix app runs it. It
    jobs, written at compile time: no lookups at run time);
 2. makes the job's own folder, ``runs/<experiment>/<run id>/<index>``, refusing to
    reuse one, links the workdir's top-level entries into it (so `train.py`, config
-   folders and data resolve) except the first folder of each output, and starts there;
+   folders and data resolve), makes each folder an output lies in a real folder whose
+   other entries stay linked (`data/prepared` beside the input `data/in.csv`), and
+   starts there;
 3. sets the job's variables, checks its data, runs its argv (no shell in between);
 4. writes ``xspec-provenance.json`` beside the outputs and exits with the job's status.
 
@@ -235,9 +237,31 @@ for xspec_entry in "$xspec_workdir"/*; do
   ln -s -- "$xspec_entry" "$xspec_job_dir/${xspec_entry##*/}"
 done
 shopt -u nullglob
+# An output inside a linked folder (data/prepared beside the input data/in.csv): each
+# folder on its way becomes a real folder whose other entries stay linked, so inputs
+# beside it still resolve and the output lands in the job's folder.
 for xspec_output in "${xspec_outputs[@]}"; do
-  xspec_top=$xspec_job_dir/${xspec_output%%/*}
-  if [ -L "$xspec_top" ]; then rm -- "$xspec_top"; fi
+  xspec_here=$xspec_job_dir
+  xspec_rest=${xspec_output%/}
+  while [[ $xspec_rest == */* ]]; do
+    xspec_next=$xspec_here/${xspec_rest%%/*}
+    xspec_rest=${xspec_rest#*/}
+    if [ -L "$xspec_next" ] && [ -d "$xspec_next" ]; then
+      xspec_source=$(readlink -- "$xspec_next")
+      rm -- "$xspec_next"
+      mkdir -- "$xspec_next"
+      shopt -s nullglob dotglob
+      for xspec_entry in "$xspec_source"/*; do
+        ln -s -- "$xspec_entry" "$xspec_next/${xspec_entry##*/}"
+      done
+      shopt -u nullglob dotglob
+    elif [ ! -d "$xspec_next" ] || [ -L "$xspec_next" ]; then
+      break
+    fi
+    xspec_here=$xspec_next
+  done
+  xspec_last=$xspec_here/${xspec_rest%%/*}
+  if [ -L "$xspec_last" ]; then rm -- "$xspec_last"; fi
 done
 cd -- "$xspec_job_dir"'''
 

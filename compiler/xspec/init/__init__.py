@@ -36,6 +36,7 @@ class Imported:
 def import_sources(paths: list[Path], output: Path) -> Imported:
     ctx = Context(spec_dir=output.parent if str(output.parent) else Path("."))
     drafts = [_import_one(path, ctx) for path in dict.fromkeys(paths)]
+    ctx.report_tallies()
     if ctx.has_errors:
         return Imported(None, ctx.bag.sorted(), ctx.sources)
     from xspec.init.merge import merge

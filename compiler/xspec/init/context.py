@@ -66,6 +66,7 @@ class Context:
     sources: dict[str, SourceFile] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)   # shown name -> real path
     data_names: dict[str, str] = field(default_factory=dict)   # data path or URL -> block name
+    tallies: dict = field(default_factory=dict)   # (file, what) -> [first origin, count, hints]
 
     def read(self, path: Path, at: Origin | None = None) -> SourceFile | None:
         """The file's text, or None after reporting why it cannot be read."""
@@ -94,6 +95,26 @@ class Context:
 
     def not_carried(self, at: Origin, what: str, hints=()) -> None:
         self.bag.add("INI100", at.span(), what, hints=list(hints))
+
+    def not_carried_once(self, at: Origin, what: str, hints=(), item: str = "") -> None:
+        """Like ``not_carried``, but said once per file, with a count and the ``item``s:
+        a hash-locked requirements file has thousands of `--hash`es, a `conda env export`
+        dozens of build strings, and one note says it all."""
+        key = (at.source.path, what)
+        tally = self.tallies.setdefault(key, [at, 0, list(hints), []])
+        tally[1] += 1
+        if item:
+            tally[3].append(item)
+
+    def report_tallies(self) -> None:
+        """The notes ``not_carried_once`` collected, each once, at the first place it applies."""
+        for (_, what), (at, count, hints, items) in self.tallies.items():
+            if items:
+                what += f" ({count}): " + ", ".join(items)
+            elif count > 1:
+                what += f" ({count} in this file, the first here)"
+            self.not_carried(at, what, hints)
+        self.tallies.clear()
 
     def placeholder(self, at: Origin, message: str, hints=()) -> None:
         self.bag.add("INI101", at.span(), message, hints=list(hints))

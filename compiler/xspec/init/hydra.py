@@ -9,7 +9,13 @@
   `optimizer.lr=${optimizer_lr}`. Values that only other options of a group set
   are not in the composed config and are not params.
 - The app is the `*.py` beside (or one folder below the parent of) the config folder
-  whose `@hydra.main` names it.
+  whose `@hydra.main` names it; several apps sharing the folder give one experiment
+  each, with its own `config_name`, and a primary config given as a file goes with the
+  app whose `config_name` it is.
+- A group's option may sit in a subfolder (`- model: vision/vit` reads
+  `model/vision/vit.yaml`); `- /group: option` in the primary config is the same group.
+- `???` (mandatory) values are not made up: the run comment asks for them and the
+  note is INI101, and Hydra stops the app until they are given.
 
 Reported as not carried over: the `hydra:` settings and `hydra/` groups (xspec runs
 the jobs itself), interpolations (`${...}`), lists, `null`s, nested defaults and
@@ -42,30 +48,45 @@ class Composed:
     experiment: Experiment
     overrides: list = field(default_factory=list)
     seen: set = field(default_factory=set)
+    mandatory: list = field(default_factory=list)     # dotted keys marked `???`
 
 
 def load(path: Path, ctx: Context) -> Draft:
+    """One experiment per Hydra app that reads this config folder (or the given primary config)."""
     folder = path if path.is_dir() else path.parent
-    script, config_name = find_app(folder)
+    apps = find_apps(folder)
+    if path.is_file():
+        apps = [a for a in apps if _config_stem(a[1]) == path.stem] or [(None, None)]
+    experiments = [_app(path, folder, script, config_name, ctx)
+                   for script, config_name in apps or [(None, None)]]
+    return Draft(experiments=[e for e in experiments if e is not None])
+
+
+def _app(path: Path, folder: Path, script: Path | None, config_name: str | None,
+         ctx: Context) -> Experiment | None:
     primary = _primary(path, folder, config_name, ctx)
     if primary is None:
-        return Draft()
+        return None
     source = ctx.read(primary)
     root = yamlpos.load(source, ctx) if source else None
     if root is None or not root.is_map:
         if root is not None:
             ctx.error(root.origin, f"{source.path} must be a mapping")
-        return Draft()
+        return None
     name = values.name_for(script.stem) if script else "main"
     composed = Composed(Experiment(name, origin=Origin(source, 1)))
     _compose(root, folder, ctx, composed)
     _run(composed, script, Origin(source, 1), ctx)
-    return Draft(experiments=[composed.experiment])
+    return composed.experiment
 
 
-def find_app(folder: Path) -> tuple[Path | None, str | None]:
-    """The script whose `@hydra.main(config_path=...)` is ``folder``, and its config_name."""
-    base = folder.resolve().parent
+def _config_stem(config_name: str | None) -> str:
+    return (config_name or "config").removesuffix(".yaml")
+
+
+def find_apps(folder: Path) -> list[tuple[Path, str | None]]:
+    """Each script whose `@hydra.main(config_path=...)` is ``folder``, with its config_name."""
+    base, apps = folder.resolve().parent, []
     for script in sorted([*base.glob("*.py"), *base.glob("*/*.py")]):
         try:
             text = read_regular_text(script)
@@ -74,14 +95,14 @@ def find_app(folder: Path) -> tuple[Path | None, str | None]:
         for call in _MAIN.finditer(text):
             args = {m.group(1): m.group(3) for m in _ARG.finditer(call.group("args"))}
             if "config_path" in args and (script.parent / args["config_path"]).resolve() == folder.resolve():
-                return script, args.get("config_name")
-    return None, None
+                apps.append((script, args.get("config_name")))
+    return apps
 
 
 def _primary(path: Path, folder: Path, config_name: str | None, ctx: Context) -> Path | None:
     if path.is_file():
         return path
-    for candidate in ([config_name] if config_name else []) + ["config"]:
+    for candidate in ([_config_stem(config_name)] if config_name else []) + ["config"]:
         if (folder / f"{candidate}.yaml").is_file():
             return folder / f"{candidate}.yaml"
     top = sorted(folder.glob("*.yaml"))
@@ -124,20 +145,31 @@ def _default(entry: Y, folder: Path, ctx: Context, composed: Composed) -> None:
         ctx.not_carried(entry.origin, "this defaults entry")
         return
     group, option = next(iter(entry.value.items()))
-    group = re.sub(r"^(override|optional)\s+", "", group)
+    optional = bool(re.match(r"^(override\s+)?optional\s+", group))
+    group = re.sub(r"^((override|optional)\s+)+", "", group)
+    if group.startswith("/") and "@" not in group:     # absolute: the same group, from the primary
+        group = group.lstrip("/")
     if group == "hydra" or group.startswith("hydra/"):
         ctx.not_carried(entry.origin, f"Hydra setting `{group}: {option.value}`",
                         hints=["xspec launches, sweeps and logs the jobs itself"])
-    elif "@" in group or group.startswith("/") or not option.is_scalar or option.value is None:
+    elif "@" in group or not option.is_scalar or option.value is None:
         ctx.not_carried(entry.origin, f"defaults entry `{group}: {option.raw or option.plain_value()}`",
                         hints=["only `group: option` entries become params"])
+    elif "${" in str(option.value):
+        ctx.not_carried(entry.origin, f"defaults entry `{group}: {option.value}`: an "
+                        "interpolation, computed by Hydra", hints=["choose the option by hand"])
+    elif optional and not (folder / group / f"{option.value}.yaml").is_file():
+        ctx.not_carried(entry.origin, f"optional defaults entry `{group}: {option.value}`: there "
+                        f"is no {ctx.relative(folder / group / str(option.value))}.yaml, so Hydra "
+                        "skips it")
     else:
         _group(group, str(option.value), entry, folder, ctx, composed)
 
 
 def _group(group: str, option: str, entry: Y, folder: Path, ctx: Context, composed: Composed) -> None:
     """`model: resnet` -> an enum param over conf/model/*.yaml, and resnet's values."""
-    choices = sorted(p.stem for p in (folder / group).glob("*.yaml"))
+    choices = sorted(p.relative_to(folder / group).with_suffix("").as_posix()
+                     for p in (folder / group).rglob("*.yaml"))
     if option not in choices:
         ctx.error(entry.origin, f"config group `{group}` has no option `{option}` "
                   f"(no {ctx.relative(folder / group / option)}.yaml)")
@@ -188,10 +220,9 @@ def _value(dotted: str, node: Y, ctx: Context, composed: Composed) -> None:
         ctx.not_carried(origin, f"`{dotted}: {node.value}`: an interpolation, computed by Hydra")
         return
     if node.value == "???":
-        param = values.placeholder(values.name_for(dotted), "str", origin, ctx,
-                                   "Hydra marks it `???`, mandatory")
-    else:
-        param = values.param(dotted, node, ctx, f"`{dotted}`")
+        _mandatory(dotted, origin, ctx, composed)
+        return
+    param = values.param(dotted, node, ctx, f"`{dotted}`")
     if param is None:
         return
     existing = experiment.param(param.name)
@@ -200,6 +231,15 @@ def _value(dotted: str, node: Y, ctx: Context, composed: Composed) -> None:
         return
     experiment.params.append(param)
     composed.overrides.append(Template((f"{dotted}=", Ref(param.name))))
+
+
+def _mandatory(dotted: str, origin: Origin, ctx: Context, composed: Composed) -> None:
+    """A `???` value: Hydra refuses to run until it is given, so the spec does not make one up."""
+    composed.mandatory.append(dotted)
+    ctx.placeholder(origin, f"`{dotted}` is mandatory (`???`): no source gives it, and Hydra "
+                    "fails when the app reads it before setting it itself", hints=[
+                        f"add `param {values.name_for(dotted)}: <type> = <value>` and "
+                        f"`\"{dotted}=${{{values.name_for(dotted)}}}\"` to `run`"])
 
 
 def _run(composed: Composed, script: Path | None, origin: Origin, ctx: Context) -> None:
@@ -217,3 +257,8 @@ def _run(composed: Composed, script: Path | None, origin: Origin, ctx: Context) 
         experiment.workdir = ctx.workdir(script.parent)
         script_name = script.name
     experiment.run = ["python", script_name, *composed.overrides]
+    if composed.mandatory:
+        shown = ", ".join(f"`{m}`" for m in composed.mandatory)
+        experiment.run_comment = ((experiment.run_comment + "\n") if experiment.run_comment else "") \
+            + f"TODO: Hydra requires {shown} (`???` in the config): unless the app sets it itself, " \
+              "add a param for each and pass it here as `key=${param}`"

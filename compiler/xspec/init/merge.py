@@ -26,7 +26,8 @@ from xspec.init.draft import Data, Draft, Entry, Env, Experiment, Package, Ref, 
 from xspec.init.values import name_for
 from xspec.types.schema import BUILTIN_NAMES, KEYWORDS
 
-PLACEHOLDER_RUN = ["python", "main.py"]
+# The program `TODO` fails any job at once, and lint rule COR011 flags it until it is replaced.
+PLACEHOLDER_RUN = ["TODO", "write the command this experiment runs"]
 DEFAULT_ENV = "base"
 NO_ENV = ("No source describes the software environment: add the packages the experiment "
           "needs to `packages`.")
@@ -53,7 +54,7 @@ def merge_envs(envs: list[Env], project: str | None, ctx: Context) -> Env:
         _absorb(env, other, ctx)
     _python(env, ctx)
     _markers(env, ctx)
-    env.packages = _unique_packages(env.packages, ctx)
+    env.packages = _valid_packages(_unique_packages(env.packages, ctx), ctx)
     return env
 
 
@@ -79,10 +80,20 @@ def _python(env: Env, ctx: Context) -> None:
     if env.image and not env.python_constraint:
         env.comments.append("The image brings its own Python; no source names its version.")
         return
-    env.python, env.python_comment = pyversion.choose(env.python_constraint)
+    env.python, env.python_comment = pyversion.choose(env.python_constraint, exact_pins(env))
     if "NOT" in env.python_comment and env.python_origin is not None:
-        ctx.placeholder(env.python_origin, f"no Python version within `{env.python_constraint}`: "
-                        f"wrote {env.python}", hints=["write the version the experiment runs on"])
+        ctx.placeholder(env.python_origin, f"no Python version within `{env.python_constraint}` "
+                        f"fits: wrote {env.python}, {env.python_comment}",
+                        hints=["write the version the experiment runs on"])
+
+
+def exact_pins(env: Env) -> dict[str, str]:
+    """name -> version for every package pinned to one version with `==`."""
+    pins = {}
+    for package in env.packages:
+        if package.spec.startswith("==") and "," not in package.spec and "*" not in package.spec:
+            pins.setdefault(package.identity.partition("[")[0], package.spec[2:])
+    return pins
 
 
 def marker_environment(python: str) -> dict[str, str]:
@@ -130,6 +141,45 @@ def _unique_packages(packages: list[Package], ctx: Context) -> list[Package]:
             ctx.not_carried(package.origin, f"`{package.key}{_shown(package.spec)}`: the env "
                             f"already has `{seen.key}{_shown(seen.spec)}` from {_where(seen.origin)}")
     return list(first.values())
+
+
+def _valid_packages(packages: list[Package], ctx: Context) -> list[Package]:
+    """Only PEP 508 names and PEP 440 pins reach the spec: whatever an importer could not
+    convert (a Poetry `1.2.x`, a name with a space) is reported, never written."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    kept = []
+    for package in packages:
+        try:
+            Requirement(package.key)
+        except InvalidRequirement:
+            _report_invalid(package, f"`{package.key}` is not a package name (PEP 508)", ctx)
+            continue
+        if not _valid_pin(package):
+            _report_invalid(package, f"the pin `{package.spec}` of `{package.key}` is not a PEP 440 "
+                            "version specifier; the package is carried without it", ctx)
+            package.spec = ""
+        kept.append(package)
+    return kept
+
+
+def _valid_pin(package: Package) -> bool:
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        if package.spec.startswith("@"):
+            Requirement(package.key + " " + package.spec)
+        else:
+            SpecifierSet(package.spec)
+    except (InvalidRequirement, InvalidSpecifier):
+        return False
+    return True
+
+
+def _report_invalid(package: Package, what: str, ctx: Context) -> None:
+    if package.origin is not None:
+        ctx.not_carried(package.origin, what, hints=["write it as PyPI and pip spell it"])
 
 
 def _shown(spec: str) -> str:
@@ -187,8 +237,9 @@ def _placeholder(cluster: Experiment | None, ctx: Context, first: Origin) -> Exp
     experiment = cluster or Experiment("main")
     experiment.run = list(PLACEHOLDER_RUN)
     experiment.run_comment = "TODO: no source names the command to run; write it here"
-    ctx.placeholder(experiment.origin or first, "no command to run in the sources: wrote "
-                    "`run = [\"python\", \"main.py\"]`", hints=["replace it with the experiment's command"])
+    ctx.placeholder(experiment.origin or first, "no command to run in the sources: wrote the "
+                    "placeholder `run = [\"TODO\", ...]` (COR011 until it is replaced)",
+                    hints=["replace it with the experiment's command"])
     return experiment
 
 

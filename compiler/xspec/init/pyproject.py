@@ -1,6 +1,7 @@
 """pyproject.toml to an env (and a run command from a console script).
 
-`[project]`: `dependencies` become packages exactly as written, `requires-python`
+`[project]`: `dependencies` become packages exactly as written (or, with `dynamic =
+["dependencies"]`, the requirements files `[tool.setuptools.dynamic]` names), `requires-python`
 the env's Python, the first `[project.scripts]` entry the run command. Poetry's
 `[tool.poetry.dependencies]` are read too, with `^` and `~` written out in PEP 440.
 Optional dependencies and dependency groups are reported, group by group: the
@@ -70,6 +71,7 @@ def _read(data: dict, lines: Lines, ctx: Context) -> Draft:
     draft.project = project.get("name") or poetry.get("name")
     if project:
         _project(project, lines, ctx, env)
+        _dynamic(project, data.get("tool", {}), lines, ctx, env)
     if poetry:
         from xspec.init.poetry import read_poetry
 
@@ -99,6 +101,38 @@ def _project(project: dict, lines: Lines, ctx: Context, env: Env) -> None:
             env.packages.append(package)
     _requires_python(project.get("requires-python"), lines.find("requires-python", table), env)
     _groups(project.get("optional-dependencies", {}), "project.optional-dependencies", lines, ctx)
+
+
+def _dynamic(project: dict, tool: dict, lines: Lines, ctx: Context, env: Env) -> None:
+    """`dynamic = ["dependencies"]`: the build backend computes them, here from requirements
+    files (setuptools' `[tool.setuptools.dynamic]`, hatch-requirements-txt's `files`)."""
+    dynamic = project.get("dynamic", [])
+    if not isinstance(dynamic, list) or "dependencies" not in dynamic:
+        return
+    origin = lines.find("dynamic", lines.table("project"))
+    files = _dependency_files(tool)
+    if files is None:
+        ctx.not_carried(origin, "`dynamic = [\"dependencies\"]`: the build backend computes the "
+                        "dependencies, and no `[tool.setuptools.dynamic]` names a file to read "
+                        "them from", hints=["add the packages to the env's `packages`, or pass "
+                                            "their requirements file with another --from"])
+        return
+    folder = ctx.folder(lines.source)
+    for name in files:
+        requirements.read_file(folder / name, ctx, env, stack=[], at=lines.find(name, origin))
+    if "optional-dependencies" in dynamic:
+        ctx.not_carried(origin, "dynamic optional dependencies", hints=[
+            "add the packages the experiment needs to the env's `packages`"])
+
+
+def _dependency_files(tool: dict) -> list[str] | None:
+    setuptools = tool.get("setuptools", {}).get("dynamic", {}).get("dependencies")
+    hatch = tool.get("hatch", {}).get("metadata", {}).get("hooks", {}).get("requirements_txt", {})
+    files = (setuptools or {}).get("file") if isinstance(setuptools, dict) else None
+    files = files or (hatch.get("files") if isinstance(hatch, dict) else None)
+    if isinstance(files, str):
+        return [files]
+    return [str(f) for f in files] if isinstance(files, list) and files else None
 
 
 def _requires_python(spec, origin: Origin, env: Env) -> None:

@@ -157,7 +157,7 @@ def _split_line_options(text: str) -> tuple[str, list[str]]:
 
 def _line_option(option: str, origin: Origin, ctx: Context) -> None:
     if option.startswith("--hash"):
-        ctx.not_carried(origin, f"`{option}`", hints=[
+        ctx.not_carried_once(origin, "per-requirement `--hash` pins", hints=[
             "`xspec lock` records a hash for every file it resolves"])
     else:
         ctx.not_carried(origin, f"per-requirement option `{option}`")

@@ -29,6 +29,9 @@ from xspec.init.shell import Command
 _SBATCH = re.compile(r"^#SBATCH\s*(.*)$")
 _ARRAY_VAR = re.compile(r"\$\{SLURM_ARRAY_TASK_ID\}|\$SLURM_ARRAY_TASK_ID\b")
 _EXPORT = re.compile(r"^export\s+(.+)$")
+_ASSIGNMENT = re.compile(r"""^([A-Za-z_]\w*)=(\$\(.*\)|`.*`|"[^"]*"|'[^']*'|\S*)$""")
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
+_PLAIN_VALUE = re.compile(r"[A-Za-z0-9_./:,+@%-]*")
 _ENV_SETUP = re.compile(r"^(source|\.|conda|mamba|micromamba|pyenv|workon|spack)\b")
 TRIVIAL = {"echo", "date", "hostname", "nvidia-smi", "sleep", "mkdir", "printf", "cat", "ls", "pwd",
            "which", "env", "printenv", "wait", "exit", "true", "touch", "rm", "cp", "mv", "trap",
@@ -42,6 +45,9 @@ class Script:
     experiment: Experiment
     commands: list[tuple[str, Origin]] = field(default_factory=list)
     array: list[int] | None = None
+    per_task: dict = field(default_factory=dict)    # option -> (value, origin), see slurmopts
+    constants: dict = field(default_factory=dict)   # shell variable -> its fixed value
+    dropped: dict = field(default_factory=dict)     # shell variable -> the uncarried line setting it
 
 
 def load(path: Path, ctx: Context) -> Draft:
@@ -51,6 +57,7 @@ def load(path: Path, ctx: Context) -> Draft:
     script = Script(Experiment(_safe_name(path.stem), origin=Origin(source, 1),
                                workdir=ctx.workdir(path.parent)))
     body_start = _header(source, ctx, script)
+    slurmopts.per_node(ctx, script)
     if body_start is None:
         ctx.error(Origin(source, 1), f"{source.path} has no #SBATCH lines: is it an sbatch script?",
                   hints=["Slurm reads #SBATCH options from the comment lines before the first command"])
@@ -116,6 +123,8 @@ def _statement(text: str, origin: Origin, ctx: Context, script: Script) -> None:
         _module(words, text, origin, ctx, script)
     elif _EXPORT.match(text):
         _export(_EXPORT.match(text).group(1), origin, ctx, script)
+    elif _ASSIGNMENT.match(text):
+        _assignment(*_ASSIGNMENT.match(text).groups(), text, origin, ctx, script)
     elif words[0] == "cd" and len(words) == 2 and "$" not in words[1]:
         script.experiment.workdir = ctx.workdir(ctx.folder(origin.source) / words[1])
     elif _ENV_SETUP.match(text):
@@ -144,7 +153,32 @@ def _module_loads(words: list[str]) -> list[str] | None:
     return None
 
 
+def _assignment(name: str, value: str, text: str, origin: Origin, ctx: Context,
+                script: Script) -> None:
+    """`NAME=value`: a shell variable for the lines below; a fixed one is put into the run."""
+    try:
+        words = shlex.split(value)
+    except ValueError:
+        words = None
+    fixed = words[0] if words and len(words) == 1 else ("" if words == [] else None)
+    if fixed is not None and "$" not in value and "`" not in value and _PLAIN_VALUE.fullmatch(fixed):
+        script.constants[name] = fixed
+        script.dropped.pop(name, None)
+        return
+    script.dropped[name] = (text, origin)
+    script.constants.pop(name, None)
+    ctx.not_carried(origin, f"`{text}`: a value computed at run time", hints=[
+        "a spec runs one command; compute it in the program, or make it a param"])
+
+
 def _export(assignments: str, origin: Origin, ctx: Context, script: Script) -> None:
+    if "$(" in assignments or "`" in assignments:     # a command substitution: one value
+        ctx.not_carried(origin, f"`export {assignments}`: a value computed at run time", hints=[
+            "`vars` holds fixed values; a value computed at run time needs the run command"])
+        name = assignments.partition("=")[0]
+        if re.fullmatch(r"[A-Za-z_]\w*", name):
+            script.dropped[name] = (f"export {assignments}", origin)
+        return
     try:
         words = shlex.split(assignments)
     except ValueError:
@@ -154,6 +188,8 @@ def _export(assignments: str, origin: Origin, ctx: Context, script: Script) -> N
         if not has_value or "$" in value or "`" in value or not re.fullmatch(r"[A-Za-z_]\w*", name):
             ctx.not_carried(origin, f"`export {word}`", hints=[
                 "`vars` holds fixed values; a value computed at run time needs the run command"])
+            if has_value:
+                script.dropped[name] = (f"export {word}", origin)
             continue
         script.experiment.vars[name] = value
 
@@ -179,11 +215,28 @@ def _run(chosen: tuple[str, Origin], script: Script, ctx: Context) -> None:
     text, origin = chosen
     experiment, command = script.experiment, Command()
     experiment.origin = origin
+    text = _fill_variables(text, origin, ctx, script)
     if script.array is not None:
         text = _array_task(text, origin, ctx, command)
     experiment.run, shell = command.to_run(text)
     if shell:
         experiment.run_comment = "kept as a shell command line: it uses shell syntax"
+
+
+def _fill_variables(text: str, origin: Origin, ctx: Context, script: Script) -> str:
+    """The run with the script's fixed shell variables written in, and every variable it
+    uses that a line not carried over sets reported: the spec's job would not have it."""
+    def fill(match: re.Match) -> str:
+        name = match.group(1) or match.group(2)
+        if name in script.constants:
+            return script.constants[name]
+        if name in script.dropped:
+            line, at = script.dropped[name]
+            ctx.not_carried(origin, f"`${name}` in the command: line {at.line} (`{line}`) sets it, "
+                            "and that line is not carried over", hints=[
+                                f"give `{name}` a fixed value in `vars`, or compute it in the program"])
+        return match.group(0)
+    return _VARIABLE.sub(fill, text)
 
 
 def _main_command(commands: list[tuple[str, Origin]]):

@@ -1,5 +1,10 @@
 """`#SBATCH` options: parsed as sbatch parses them, mapped to spec fields.
 
+Options Slurm counts per task become the spec's per-node counts once the whole header
+is read: `--ntasks` over `--nodes` is `tasks_per_node`, `--gpus-per-task` times the tasks
+per node is `gpus`, `--mem-per-cpu` times the CPUs of a node's tasks (and `--mem-per-gpu`
+times its GPUs) is `memory`, each reported as converted.
+
 Slurm's units: `--mem` and `--tmp` count mebibytes unless suffixed K, M, G or T
 (all powers of 1024), so `--mem=32G` is `32GiB`; `--time` is minutes, `MM:SS`,
 `HH:MM:SS`, `D-HH`, `D-HH:MM` or `D-HH:MM:SS`.
@@ -210,6 +215,62 @@ def _array(value, origin, ctx, script) -> None:
         script.experiment.slurm["max_parallel"] = limit
 
 
+def _per_task(name: str):
+    """Options Slurm counts per task, CPU or GPU: kept until the whole header is read,
+    when ``per_node`` can turn them into the spec's per-node counts."""
+    def handle(value, origin, ctx, script) -> None:
+        script.per_task[name] = (value, origin)
+    return handle
+
+
+def per_node(ctx: Context, script) -> None:
+    """`--ntasks`, `--gpus-per-task`, `--mem-per-cpu`, `--mem-per-gpu` as per-node fields."""
+    resources, pending = script.experiment.resources, script.per_task
+    nodes = resources.get("nodes", 1)
+    if "ntasks" in pending:
+        _ntasks(*pending.pop("ntasks"), nodes, ctx, script)
+    tasks = resources.get("tasks_per_node", 1)
+    if "gpus-per-task" in pending:
+        value, origin = pending.pop("gpus-per-task")
+        match = _GPUS.match(value)
+        if match is None:
+            ctx.error(origin, f"`{value}` is not a GPU count (N or TYPE:N)")
+        else:
+            _set_gpus(match.group(1), int(match.group(2)) * tasks, script)
+            ctx.converted(origin, f"`--gpus-per-task={value}` with {tasks} task(s) per node as "
+                          f"`gpus = {int(match.group(2)) * tasks}` (GPUs per node)")
+    for name, count in (("mem-per-cpu", resources.get("cpus", 1) * tasks),
+                        ("mem-per-gpu", resources.get("gpus", 0))):
+        if name in pending:
+            _memory_per(name, *pending.pop(name), count, ctx, script)
+
+
+def _ntasks(value: str, origin: Origin, nodes: int, ctx: Context, script) -> None:
+    resources = script.experiment.resources
+    if not value.isdigit() or int(value) < 1 or int(value) % nodes or "tasks_per_node" in resources:
+        script.experiment.slurm.setdefault("extra_args", []).append(f"--ntasks={value}")
+        return
+    resources["tasks_per_node"] = int(value) // nodes
+    ctx.converted(origin, f"`--ntasks={value}` on {nodes} node(s) as "
+                  f"`tasks_per_node = {int(value) // nodes}`")
+
+
+def _memory_per(name: str, value: str, origin: Origin, count: int, ctx: Context, script) -> None:
+    match = _SIZE.match(value)
+    if match is None:
+        ctx.error(origin, f"`{value}` is not a Slurm size (a number, then K, M, G or T)")
+        return
+    if count < 1 or int(match.group(1)) == 0:
+        script.experiment.slurm.setdefault("extra_args", []).append(f"--{name}={value}")
+        return
+    unit = (match.group(2) or "M").upper()
+    total = f"{int(match.group(1)) * count}{unit}iB"
+    script.experiment.resources["memory"] = Raw(total)
+    ctx.converted(origin, f"`--{name}={value}` times {count} as `memory = {total}` (per node)")
+
+
 _HANDLERS = {"job-name": _job_name, "chdir": _chdir, "mem": _memory("memory"),
              "tmp": _memory("scratch"), "time": _time, "gres": _gres, "gpus": _gpus,
-             "gpus-per-node": _gpus, "array": _array}
+             "gpus-per-node": _gpus, "array": _array, "ntasks": _per_task("ntasks"),
+             "gpus-per-task": _per_task("gpus-per-task"), "mem-per-cpu": _per_task("mem-per-cpu"),
+             "mem-per-gpu": _per_task("mem-per-gpu")}
