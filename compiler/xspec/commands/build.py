@@ -107,32 +107,51 @@ def _write(folder: Path, files: dict[str, str], root: Path) -> int:
     if refused:
         click.echo(f"error: {refused}; pass --output with a folder elsewhere", err=True)
         return 2
-    written = 0
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not root.is_relative_to(folder):     # `-o .` must not hide the project itself
             mark(folder, "build")
-        for name, text in sorted(files.items()):
-            data = text.encode("utf-8")
-            if _current(folder / name) != data:
-                _write_atomically(folder / name, data)
-                written += 1
+        changed = {name: text.encode("utf-8") for name, text in sorted(files.items())
+                   if _current(folder / name) != text.encode("utf-8")}
+        _replace_all(folder, changed)
     except OSError as e:
         click.echo(f"error: cannot write {e.filename}: {e.strerror}", err=True)
         return 2
+    written = len(changed)
     click.echo(f"wrote {written} file{'s' * (written != 1)} ({len(files) - written} unchanged) "
                f"in {_shown(folder)}", err=True)
     return 0
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+STAGING_PREFIX = ".xspec-staging-"
+
+
+def _replace_all(folder: Path, changed: dict[str, bytes]) -> None:
+    """Every changed file, or none: each is written in full to a staging folder inside
+    ``folder`` (the same file system) first, then all are renamed into place with
+    SIGINT, SIGTERM and SIGHUP held back, so an interrupted build leaves the old files."""
+    import shutil
+    import signal
+    import tempfile
+
+    for stale in folder.glob(STAGING_PREFIX + "*"):     # left by a build killed with SIGKILL
+        shutil.rmtree(stale, ignore_errors=True)
+    if not changed:
+        return
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
     try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        for index, (name, data) in enumerate(changed.items()):
+            (staging / str(index)).write_bytes(data)
+        held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            for index, name in enumerate(changed):
+                (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / str(index), folder / name)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     finally:
-        temporary.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _shown(path: Path) -> str:
