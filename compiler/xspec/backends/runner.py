@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from xspec.backends.common import BackendError, json_text, sh, variable_name
+from xspec.types.slots import climbs_out
 from xspec.ir import model as IR
 
 PROVENANCE = "xspec-provenance.json"
@@ -462,17 +463,10 @@ def _check_confined(experiment: dict) -> None:
         paths = [("workdir", job["workdir"], "the project")]
         paths += [("output", output, "the job's folder") for output in job["outputs"]]
         for what, path, inside in paths:
-            if path.startswith("/") or _climbs_out(path):
+            if path.startswith("/") or climbs_out(path):
                 raise BackendError("BLD006", f"job {job['index']}: {what} {path!r} leaves {inside}")
 
 
-def _climbs_out(path: str) -> bool:
-    depth = 0
-    for part in path.split("/"):
-        depth += -1 if part == ".." else part not in ("", ".")
-        if depth < 0:
-            return True
-    return False
 
 
 _CONFINE = r'''# Outputs stay inside the job folder and the workdir inside the project: with `..` or an

@@ -177,17 +177,7 @@ def _extend_first(keep: tuple, trailing: int):
     the list built so far, held by nothing but the value stack, so it is extended in
     place. Copying it at each reduction made a list of n items cost n squared."""
     def kept(children):
-        filtered = children[0]
-        for index, splice, placeholders in keep:
-            if placeholders:
-                filtered += [None] * placeholders
-            if splice:
-                filtered += children[index]
-            else:
-                filtered.append(children[index])
-        if trailing:
-            filtered += [None] * trailing
-        return filtered
+        return _keep(children[0], children, keep, trailing)
     return kept
 
 
@@ -199,15 +189,20 @@ def _expand_single(build):
 
 def _child_filter(keep: tuple, trailing: int, build):
     def kept(children):
-        filtered = []
-        for index, splice, placeholders in keep:
-            if placeholders:
-                filtered += [None] * placeholders
-            if splice:
-                filtered += children[index]
-            else:
-                filtered.append(children[index])
-        if trailing:
-            filtered += [None] * trailing
-        return build(filtered)
+        return build(_keep([], children, keep, trailing))
     return kept
+
+
+def _keep(filtered: list, children, keep: tuple, trailing: int) -> list:
+    """lark's tree-builder steps, appended to ``filtered``: kept children, spliced
+    ``_rules``, ``[..]`` placeholders."""
+    for index, splice, placeholders in keep:
+        if placeholders:
+            filtered += [None] * placeholders
+        if splice:
+            filtered += children[index]
+        else:
+            filtered.append(children[index])
+    if trailing:
+        filtered += [None] * trailing
+    return filtered

@@ -6,6 +6,7 @@ from xspec.syntax import ast
 from xspec.types import model as M
 from xspec.types import schema as S
 from xspec.types import slot_checks
+from xspec.types.slots import climbs_out
 from xspec.types.values import INVALID, Scope, did_you_mean
 
 _JOB_FIELDS = ("run", "outputs", "metrics", "vars", "workdir")
@@ -189,7 +190,7 @@ def _check_confined_paths(checker, block, exp):
     fields += [("outputs", "the job's folder", o.parts, i) for i, o in enumerate(exp.outputs)]
     for name, inside, parts, i in fields:
         text = "".join(p if isinstance(p, str) else "\0" for p in parts)   # \0: a placeholder
-        if text.startswith("/") or _climbs_out(text):
+        if text.startswith("/") or climbs_out(text):
             shown = "".join(str(p) for p in parts)
             value = block.field(name).value
             items = getattr(value, "items", None)
@@ -198,10 +199,3 @@ def _check_confined_paths(checker, block, exp):
                             "path without `..`")
 
 
-def _climbs_out(path: str) -> bool:
-    depth = 0
-    for part in path.split("/"):
-        depth += -1 if part == ".." else part not in ("", ".")
-        if depth < 0:
-            return True
-    return False

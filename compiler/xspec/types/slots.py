@@ -309,6 +309,18 @@ def index_url(text: str) -> Problem | None:
                    "an `http://`, `https://` or `file://` URL with no spaces, quotes, `$` or line breaks")
 
 
+# ---- paths that must stay inside a folder (outputs, workdir) -----------------------------------
+
+def climbs_out(path: str) -> bool:
+    """Whether a relative path's `..` parts take it above the folder it starts in."""
+    depth = 0
+    for part in path.split("/"):
+        depth += -1 if part == ".." else part not in ("", ".")
+        if depth < 0:
+            return True
+    return False
+
+
 def line_break(text: str) -> bool:
     """Whether ``text`` holds a character some reader takes as the end of a line (YAML and
     Python also break at NEL, U+2028 and U+2029) or another control character."""
