@@ -143,6 +143,8 @@ GRAPH = _table("types", [
      "A step reads another step's outputs only after it, with the dependency shape said in `after`."),
     ("E245", "many-outputs-in-one-value", E, "{}",
      "The outputs of every job of a step can only be a whole `run` argument (one per job)."),
+    ("E246", "output-path-not-fixed", E, "{}",
+     "An output that other steps read must be a fixed path, without `${...}`."),
 ])
 CODES.update(GRAPH)
 

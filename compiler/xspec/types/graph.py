@@ -39,6 +39,8 @@ def check_graph(bag, module, checked: M.CheckedModule) -> dict[str, list[Need]]:
     """Check every step's `after` and output references; returns step -> its valid needs."""
     steps = checked.experiments
     needs = {name: _needs(bag, module, exp, steps) for name, exp in steps.items()}
+    for name, exp in steps.items():
+        exp.needs = needs[name]
     _check_cycles(bag, needs)
     for name, exp in steps.items():
         _check_shapes(bag, exp, needs[name], steps)
@@ -221,6 +223,11 @@ def _check_use(bag, exp, use: OutputUse, step: M.Experiment, output: str, shapes
             if step.output_names else [f"name `{step.name}`'s outputs with a map: "
                                        f"outputs = {{ {output} = \"path\" }}"]
         bag.add("E242", ref.parts[-1].span, step.name, output, hints=hints)
+        return
+    if step.output_names[output].placeholders:
+        bag.add("E246", ref.span, f"`{ref.dotted}` is `{step.output_names[output]}`: an output "
+                "other steps read is a fixed path", hints=["each job has its own folder, so the "
+                                                           "path need not tell jobs apart"])
         return
     shape = shapes.get(step.name)
     if shape is None:

@@ -189,6 +189,7 @@ class Experiment(Record):
     outputs: list[Template] = new(list)
     output_names: dict[str, Template] = new(dict)   # `outputs = { name = "path" }`
     after: Any = None                               # the `after` list's syntax; types/graph.py
+    needs: list = new(list)                         # graph.Need per valid `after` entry
     metrics: list[Template] = new(list)
     vars: dict[str, Any] = new(dict)
     workdir: str | None = None
