@@ -15,7 +15,8 @@ from xspec.run.bundle import new_manifest, write_bundle, write_manifest
 from xspec.run.crate import write_crate
 from xspec.run.executor import RUNNER_NAME, JobOutcome, LocalExecutor, job_environment, local_runner
 from xspec.run.inputs import launch_inputs
-from xspec.run.layout import BUNDLE, LOGS, RunDir, new_run_dir
+from xspec.run.graph import link_upstream
+from xspec.run.layout import BUNDLE, LOGS, RunDir, claim_run_dir, new_run_dir
 from xspec.run.plan import Plan
 from xspec.run.progress import Progress, job_label
 from xspec.run.records import read_record
@@ -28,10 +29,15 @@ class LocalRun:
     interrupted: bool
 
 
-def run_locally(plan: Plan, parallel: int, isolated: bool, say) -> LocalRun:
+def run_locally(plan: Plan, parallel: int, isolated: bool, say, run_id: str | None = None) -> LocalRun:
+    """``run_id``: the id a graph run shares among its steps (run/graph.py); else a new one."""
     runner_text = local_runner(plan)
-    run_id, run = new_run_dir(plan.root, plan.experiment["name"])
+    if run_id is None:
+        run_id, run = new_run_dir(plan.root, plan.experiment["name"])
+    else:
+        run = claim_run_dir(plan.root, plan.experiment["name"], run_id)
     try:
+        link_upstream(run, plan.experiment)
         extra_env = _prepare(plan, run, run_id, runner_text, parallel, isolated, say)
     except BaseException:
         shutil.rmtree(run.path, ignore_errors=True)
