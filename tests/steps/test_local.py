@@ -54,7 +54,8 @@ def test_upstream_links_are_relative_and_name_only_what_a_step_needs(steps):
 
 
 def test_a_failed_job_stops_the_steps_after_it_and_says_so(steps):
-    result = xspec(["run", "pipeline.xspec"], cwd=steps, env={"TEST_FAIL_K": "2"})
+    (steps / "fail_k").write_text("2\n")
+    result = xspec(["run", "pipeline.xspec"], cwd=steps)
     assert result.returncode == 1
     assert list(_run_dirs(result)) == ["prepare", "train", "evaluate"]
     assert "step aggregate: not run (needs evaluate)" in result.stderr

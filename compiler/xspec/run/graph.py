@@ -129,3 +129,48 @@ def summary(results: list[StepResult], say, step_summary) -> int:
     if interrupted:
         return 130
     return 0 if all(r.ok for r in results) else 1
+
+
+# ---- Slurm ------------------------------------------------------------------------------
+
+def dependency(step: dict, job_ids: dict[str, str]) -> list[str]:
+    """sbatch options for a step's `needs`: the all shape waits for the whole array to
+    succeed (`afterok`), `.each` pairs task i with task i (`aftercorr`). A dependency that
+    can no longer be met (a task failed) cancels the waiting tasks instead of leaving them
+    pending for ever (`--kill-on-invalid-dep=yes`)."""
+    needs = step.get("needs", [])
+    if not needs:
+        return []
+    kinds = {"all": "afterok", "each": "aftercorr"}
+    terms = [f"{kinds[n['shape']]}:{job_ids[n['step']]}" for n in needs]
+    return ["--dependency=" + ",".join(terms), "--kill-on-invalid-dep=yes"]
+
+
+def submit_graph(spec: Path, compiled, chosen: str | None, sbatch_args: tuple[str, ...],
+                 say) -> list[tuple[str, object]]:
+    """Submit every step as an array, in order, each depending on the arrays it needs;
+    returns (step, run folder) pairs. If one submission fails, the arrays already
+    submitted are cancelled: a graph is submitted whole or not at all."""
+    from xspec.resolve.loader import project_root
+    from xspec.run.plan import Plan
+    from xspec.run.slurm import cancel, submit
+
+    root = project_root(spec.resolve())
+    job_ids: dict[str, str] = {}
+    runs: list[tuple[str, object]] = []
+    try:
+        for step in graph_order(compiled.ir, chosen):
+            plan = Plan(spec, root, compiled.ir, step, list(range(step["job_count"])), compiled.files)
+            upstream = {n["step"]: job_ids[n["step"]] for n in step.get("needs", [])}
+            run = submit(plan, (*dependency(step, job_ids), *sbatch_args), upstream)
+            job_ids[step["name"]] = run.path.name
+            runs.append((step["name"], run))
+            say(f"submitted {step['name']} as Slurm job {run.path.name} ({step['job_count']} "
+                f"task{'s' * (step['job_count'] != 1)})"
+                + (f", after {', '.join(f'{s} ({j})' for s, j in upstream.items())}" if upstream else ""))
+    except BaseException:
+        for name, run in runs:
+            cancel(run.path.name)
+            say(f"cancelled {name} (Slurm job {run.path.name}): the graph was not submitted whole")
+        raise
+    return runs
