@@ -63,3 +63,15 @@ def test_graph_ir_validates_against_the_schema():
     jsonschema.Draft202012Validator(schema).validate(ir)
     ir["experiments"][1]["needs"][0]["shape"] = "some"
     assert not jsonschema.Draft202012Validator(schema).is_valid(ir)
+
+
+def test_the_sbatch_script_of_a_step_says_to_submit_the_graph(tmp_path):
+    from xspec.backends.common import Options
+    from xspec.backends.pipeline import compile_spec
+
+    compiled = compile_spec(PIPELINE, ["slurm"], Options(build_dir=str(tmp_path)))
+    assert not compiled.failed
+    assert "sbatch <this file>" in compiled.files["slurm/prepare.sbatch"]
+    evaluate = compiled.files["slurm/evaluate.sbatch"]
+    assert "A step after train: submit the graph with `xspec submit`" in evaluate
+    assert "sbatch <this file>" not in evaluate
