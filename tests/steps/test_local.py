@@ -3,6 +3,7 @@ outputs flowing through `upstream/` links, and a failed step stopping its depend
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -82,3 +83,19 @@ def test_a_taken_run_id_is_skipped_for_every_step(steps):
     first = free_run_id(steps, ORDER)
     (steps / "runs" / "evaluate" / first).mkdir(parents=True)
     assert free_run_id(steps, ORDER) not in (first, None)
+
+
+def test_the_outputs_a_step_reads_are_inputs_with_hashes_and_verify(steps):
+    result = xspec(["run", "pipeline.xspec"], cwd=steps)
+    runs = _run_dirs(result)
+    rid = runs["train"].name
+    inputs = json.loads((runs["evaluate"] / "xspec-run.json").read_text())["inputs"]
+    read = {p: i for p, i in inputs.items() if i["kind"] == "upstream"}
+    assert sorted(read) == [f"runs/train/{rid}/{j}/model.txt" for j in range(3)]
+    for path, info in read.items():
+        assert info["sha256"] == "sha256:" + hashlib.sha256((steps / path).read_bytes()).hexdigest()
+    verified = xspec(["verify", runs["evaluate"]], cwd=steps)
+    assert verified.returncode == 0, verified.stdout
+    (steps / f"runs/train/{rid}/1/model.txt").chmod(0o644)
+    (steps / f"runs/train/{rid}/1/model.txt").write_text("99\n")
+    assert xspec(["verify", runs["evaluate"]], cwd=steps).returncode != 0

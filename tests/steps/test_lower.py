@@ -24,9 +24,12 @@ def _ir() -> dict:
 def test_needs_carry_step_shape_and_size():
     ir = _ir()
     assert "needs" not in ir["prepare"]
-    assert ir["train"]["needs"] == [{"step": "prepare", "shape": "all", "job_count": 1}]
-    assert ir["evaluate"]["needs"] == [{"step": "train", "shape": "each", "job_count": 3}]
-    assert ir["aggregate"]["needs"] == [{"step": "evaluate", "shape": "all", "job_count": 3}]
+    assert ir["train"]["needs"] == [{"step": "prepare", "shape": "all", "job_count": 1,
+                                     "reads": {"train": "train.txt"}}]
+    assert ir["evaluate"]["needs"] == [{"step": "train", "shape": "each", "job_count": 3,
+                                        "reads": {"model": "model.txt"}}]
+    assert ir["aggregate"]["needs"] == [{"step": "evaluate", "shape": "all", "job_count": 3,
+                                         "reads": {"score": "score.txt"}}]
 
 
 def test_one_to_all_reads_the_only_job():

@@ -12,14 +12,18 @@ from __future__ import annotations
 import shlex
 
 from xspec.types import model as M
-from xspec.types.graph import EACH, job_count
+from xspec.types.graph import EACH, job_count, output_uses
 
 UPSTREAM = "upstream"
 
 
 def lower_needs(exp: M.Experiment, steps: dict[str, M.Experiment]) -> list[dict]:
-    """The IR's `needs`: per `after` entry the step, its shape and its job count."""
-    return [{"step": n.step, "shape": n.shape, "job_count": job_count(steps[n.step])}
+    """The IR's `needs`: per `after` entry the step, its shape, its job count, and the
+    outputs of it this step reads (name -> path in each of its job folders)."""
+    read = [u.ref.parts for u in output_uses(exp) if len(u.ref.parts) == 3]
+    return [{"step": n.step, "shape": n.shape, "job_count": job_count(steps[n.step]),
+             "reads": {name: str(steps[n.step].output_names[name])
+                       for name in sorted({p[2].text for p in read if p[0].text == n.step})}}
             for n in exp.needs]
 
 

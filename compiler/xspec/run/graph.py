@@ -67,6 +67,22 @@ def link_upstream(run: RunDir, experiment: dict, run_ids: dict[str, str] | None 
                    run.path / UPSTREAM / step, target_is_directory=True)
 
 
+def upstream_inputs(root: Path, experiment: dict, run_id: str) -> dict[str, dict]:
+    """The upstream outputs a step reads, hashed when it starts, as run inputs keyed by
+    their project-relative path (`runs/STEP/<run id>/<job>/<path>`); ``word`` is how the
+    job's argv names it, so the crate ties it to the jobs that read it."""
+    from xspec.run.inputs import hash_inputs
+
+    found = {}
+    for need in experiment.get("needs", []):
+        for job in range(need["job_count"] or 0):
+            for name, path in need["reads"].items():
+                found[f"{RUNS_DIR}/{need['step']}/{run_id}/{job}/{path}"] = {
+                    "kind": "upstream", "step": need["step"], "job": job, "output": name,
+                    "word": f"../{UPSTREAM}/{need['step']}/{job}/{path}"}
+    return hash_inputs(root, found) if found else {}
+
+
 @dataclass
 class StepResult:
     name: str

@@ -15,7 +15,7 @@ from xspec.run.bundle import new_manifest, write_bundle, write_manifest
 from xspec.run.crate import write_crate
 from xspec.run.executor import RUNNER_NAME, JobOutcome, LocalExecutor, job_environment, local_runner
 from xspec.run.inputs import launch_inputs
-from xspec.run.graph import link_upstream
+from xspec.run.graph import link_upstream, upstream_inputs
 from xspec.run.layout import BUNDLE, LOGS, RunDir, claim_run_dir, new_run_dir
 from xspec.run.plan import Plan
 from xspec.run.progress import Progress, job_label
@@ -60,7 +60,8 @@ def _prepare(plan: Plan, run: RunDir, run_id: str, runner_text: str, parallel: i
     extra_env, venv = isolated_environment(plan, say) if isolated else ({}, None)
     write_bundle(run, plan, RUNNER_NAME, runner_text)
     (run.path / LOGS).mkdir()
-    inputs = launch_inputs(plan.root, plan.experiment, plan.jobs)
+    inputs = {**launch_inputs(plan.root, plan.experiment, plan.jobs),
+              **upstream_inputs(plan.root, plan.experiment, run_id)}
     write_manifest(run, new_manifest(plan, run, run_id, "local", RUNNER_NAME, inputs,
                                      pid=os.getpid(), parallel=parallel, isolated=venv))
     return extra_env
