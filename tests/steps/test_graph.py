@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import FIXTURES, REPO
-from tests.harness import codes, expected_by_line
 from xspec import api
 from xspec.codes import GRAPH
 from xspec.types.graph import job_count
+
+from tests.conftest import FIXTURES, REPO
+from tests.harness import codes, expected_by_line
 
 HEAD = 'xspec 1\nenv py { python = "3.11.9" }\n'
 PREPARE = 'experiment prepare {\n env = py\n run = ["p"]\n outputs = { train = "t.csv" }\n}\n'

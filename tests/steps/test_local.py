@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def test_every_step_runs_in_order_and_reads_its_upstream_outputs(steps):
                for name, run in runs.items()}
     finished = {name: [json.loads((run / str(i) / "xspec-provenance.json").read_text())["finished"]
                        for i in range(len(started[name]))] for name, run in runs.items()}
-    for before, after in zip(ORDER, ORDER[1:]):
+    for before, after in pairwise(ORDER):
         assert max(finished[before]) <= min(started[after])
 
 

@@ -7,10 +7,10 @@ import json
 from importlib.resources import files
 
 import jsonschema
-
-from tests.conftest import FIXTURES
 from xspec import api
 from xspec.ir.lower import lower_program
+
+from tests.conftest import FIXTURES
 
 PIPELINE = FIXTURES / "run/steps/pipeline.xspec"
 
@@ -56,7 +56,7 @@ def test_string_run_quotes_the_path_parts(tmp_path):
                                           'outputs = { train = "my train.txt" }'))
     result = api.check(spec)
     assert not result.has_errors, [d.message for d in result.diagnostics if d.code.startswith("E")]
-    (job,) = [e for e in lower_program(result)["experiments"] if e["name"] == "aggregate"][0]["jobs"]
+    (job,) = next(e for e in lower_program(result)["experiments"] if e["name"] == "aggregate")["jobs"]
     assert job["argv"][2] == "cat '../upstream/prepare/0/my train.txt'"
 
 
@@ -78,3 +78,13 @@ def test_the_sbatch_script_of_a_step_says_to_submit_the_graph(tmp_path):
     evaluate = compiled.files["slurm/evaluate.sbatch"]
     assert "A step after train: submit the graph with `xspec submit`" in evaluate
     assert "sbatch <this file>" not in evaluate
+
+
+def test_kubernetes_refuses_a_step_with_after_and_builds_the_others(tmp_path):
+    from xspec.backends.common import Options
+    from xspec.backends.pipeline import compile_spec
+
+    compiled = compile_spec(PIPELINE, ["k8s"], Options(build_dir=str(tmp_path), allow_unlocked=True))
+    refused = [d for d in compiled.diagnostics if d.code == "BLD005"]
+    assert sorted(d.message.split("`")[1] for d in refused) == ["aggregate", "evaluate", "train"]
+    assert "k8s/prepare.yaml" in compiled.files

@@ -8,13 +8,14 @@ import json
 import re
 import shutil
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from xspec.run.graph import dependency
 
 from tests.conftest import FIXTURES
-from tests.run.conftest import slurm, xspec  # noqa: F401  (slurm: the fixture)
-from xspec.run.graph import dependency
+from tests.run.conftest import xspec
 
 PIPELINE = FIXTURES / "run" / "steps"
 ORDER = ["prepare", "train", "evaluate", "aggregate"]
@@ -49,7 +50,7 @@ def test_a_three_step_graph_with_a_sweep_runs_in_order(slurm, steps):
     assert result.returncode == 0, result.stderr
     assert re.search(r"submitted evaluate as Slurm job \d+ \(3 tasks\), after train \(\d+\)", result.stderr)
     assert (runs["aggregate"] / "0" / "all.txt").read_text().split() == ["11", "21", "31"]
-    for before, after in zip(ORDER, ORDER[1:]):
+    for before, after in pairwise(ORDER):
         ended = max(_record(runs[before], i)["finished"] for i in range(3 if before != "prepare" else 1))
         began = min(_record(runs[after], i)["started"] for i in range(3 if after != "aggregate" else 1))
         assert ended <= began

@@ -28,8 +28,8 @@ def command(spec: Path, experiment: str | None, job: int | None, jobs: str | Non
             isolated: bool) -> int:
     """Run SPEC's jobs here, each with exactly the variables, seed and argv the compiled
     targets give it; record provenance and an RO-Crate in runs/<experiment>/<run id>/."""
-    from xspec.run.local import run_locally
     from xspec.run.graph import has_graph
+    from xspec.run.local import run_locally
     from xspec.run.plan import compile_checked
     from xspec.run.report import say
 

@@ -29,12 +29,10 @@ def command(spec: Path, target: str, experiment: str | None, jobs: str | None,
             sbatch_args: tuple[str, ...], wait: bool) -> int:
     """Compile SPEC for Slurm and submit it as a job array (sbatch)."""
     from xspec.resolve.loader import project_root
-    from xspec.run.plan import Plan, choose_experiment, parse_jobs
+    from xspec.run.graph import has_graph
+    from xspec.run.plan import Plan, choose_experiment, compile_checked, parse_jobs
     from xspec.run.report import say, shown
     from xspec.run.slurm import submit
-
-    from xspec.run.graph import has_graph
-    from xspec.run.plan import compile_checked
 
     compiled = compile_checked(spec, (target,))
     if has_graph(compiled.ir):

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from xspec.run.bundle import new_manifest, write_bundle, write_manifest
 from xspec.run.crate import write_crate
 from xspec.run.executor import RUNNER_NAME, JobOutcome, LocalExecutor, job_environment, local_runner
-from xspec.run.inputs import launch_inputs
 from xspec.run.graph import link_upstream, upstream_inputs
+from xspec.run.inputs import launch_inputs
 from xspec.run.layout import BUNDLE, LOGS, RunDir, claim_run_dir, new_run_dir
 from xspec.run.plan import Plan
 from xspec.run.progress import Progress, job_label

@@ -152,8 +152,7 @@ def _check_shapes(bag, exp: M.Experiment, needs: list[Need], steps: dict) -> Non
         if need.shape == EACH and None not in (mine, theirs) and mine != theirs:
             bag.add("E243", need.span, f"`{exp.name}` has {_jobs(mine)} and `{need.step}` has "
                     f"{_jobs(theirs)}: `.each` pairs job i with job i",
-                    hints=[f"give both the same sweep, or write `after = [{need.step}]` to wait "
-                           "for every job"])
+                    hints=[f"give both the same sweep, or wait for every job: `after = [{need.step}]`"])
 
 
 def _jobs(n: int) -> str:
@@ -219,25 +218,23 @@ def _check_use(bag, exp, use: OutputUse, step: M.Experiment, output: str, shapes
         return
     if output not in step.output_names:
         declared = ", ".join(f"`{n}`" for n in step.output_names)
-        hints = [f"`{step.name}` names {declared}"] + did_you_mean(output, step.output_names) \
-            if step.output_names else [f"name `{step.name}`'s outputs with a map: "
-                                       f"outputs = {{ {output} = \"path\" }}"]
+        as_map = f"name `{step.name}`'s outputs with a map: outputs = {{ {output} = \"path\" }}"
+        hints = [f"`{step.name}` names {declared}", *did_you_mean(output, step.output_names)] \
+            if step.output_names else [as_map]
         bag.add("E242", ref.parts[-1].span, step.name, output, hints=hints)
         return
     if step.output_names[output].placeholders:
         bag.add("E246", ref.span, f"`{ref.dotted}` is `{step.output_names[output]}`: an output "
-                "other steps read is a fixed path", hints=["each job has its own folder, so the "
-                                                           "path need not tell jobs apart"])
+                "other steps read is a fixed path",
+                hints=["each job has its own folder, so the path need not tell jobs apart"])
         return
     shape = shapes.get(step.name)
     if shape is None:
         bag.add("E244", ref.span, step.name,
-                hints=[f"add `after = [{step.name}]` (every job) or `after = [{step.name}.each]` "
-                       "(job i after job i)"])
+                hints=[f"add `after = [{step.name}]` (every job) or `after = [{step.name}.each]` (pairs)"])
         return
     count = job_count(step)
     if shape == "all" and count is not None and count > 1 and not use.whole_argument:
         bag.add("E245", ref.span, f"`{ref.dotted}` is {count} files, one per job of "
                 f"`{step.name}`: it can only be a whole `run` argument",
-                hints=[f"write it as its own item of `run`, or pair jobs: "
-                       f"`after = [{step.name}.each]`"])
+                hints=[f"write it as its own item of `run`, or pair jobs: `after = [{step.name}.each]`"])
