@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from xspec.syntax import ast
 from xspec.types import model as M
-from xspec.types.values import did_you_mean
+from xspec.types.values import describe, did_you_mean
 
 EACH = "each"
 OUTPUT_FIELDS = ("run", "vars")         # where a step may read another step's outputs
@@ -44,7 +44,7 @@ def check_graph(bag, module, checked: M.CheckedModule) -> dict[str, list[Need]]:
     _check_cycles(bag, needs)
     for name, exp in steps.items():
         _check_shapes(bag, exp, needs[name], steps)
-        _check_output_uses(bag, exp, needs[name], steps)
+        _check_output_uses(bag, module, exp, needs[name], steps)
     return needs
 
 
@@ -70,7 +70,7 @@ def _needs(bag, module, exp: M.Experiment, steps: dict) -> list[Need]:
     if value is None:
         return []
     if not isinstance(value, ast.ListExpr):
-        bag.add("E203", value.span, "`after`", "a list of steps", _describe(value),
+        bag.add("E203", value.span, "`after`", "a list of steps", describe(value),
                 hints=["write `after = [prepare]`, or `after = [train.each]` to pair jobs"])
         return []
     found: list[Need] = []
@@ -111,12 +111,6 @@ def _not_a_step(module, name: str) -> str:
         kind = kinds[name]
         return f"`{name}` is {'an' if kind[0] in 'aeiou' else 'a'} `{kind}` block, not an experiment"
     return f"no experiment `{name}` in this file"
-
-
-def _describe(expr) -> str:
-    from xspec.types.values import describe
-
-    return describe(expr)
 
 
 # ---- cycles -----------------------------------------------------------------------------
@@ -194,20 +188,17 @@ def _is_output_ref(ref: ast.Ref) -> bool:
     return len(texts) >= 3 and "outputs" in texts[1:3]
 
 
-def _check_output_uses(bag, exp: M.Experiment, needs: list[Need], steps: dict) -> None:
+def _check_output_uses(bag, module, exp: M.Experiment, needs: list[Need], steps: dict) -> None:
     shapes = {n.step: n.shape for n in needs}
     for use in output_uses(exp):
         ref = use.ref
-        step, rest = ref.parts[0], [p.text for p in ref.parts[1:]]
-        if rest[0] != "outputs" or step.text not in steps:
-            if step.text in steps or rest[0] == "outputs":
-                continue   # not a step here: the evaluator has reported the name (E120/E122)
+        first, rest = ref.parts[0].text, [p.text for p in ref.parts[1:]]
+        if first in module.imports and rest[1:2] == ["outputs"]:
             bag.add("E240", ref.span, f"`{ref.dotted}` names a step of another file; the steps "
                     "of a graph are the experiments of one file")
-            continue
-        if len(rest) != 2:
-            continue       # E122 from the evaluator
-        _check_use(bag, exp, use, steps[step.text], rest[1], shapes)
+        elif first in steps and rest[0] == "outputs" and len(rest) == 2:
+            _check_use(bag, exp, use, steps[first], rest[1], shapes)
+        # Anything else is not a step's output here: the evaluator has said why (E120/E122).
 
 
 def _check_use(bag, exp, use: OutputUse, step: M.Experiment, output: str, shapes) -> None:
