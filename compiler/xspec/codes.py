@@ -132,6 +132,25 @@ SLOTS = _table("types", [
 ])
 CODES.update(SLOTS)
 
+# ---- steps: the graph of experiments in one file (xspec/types/graph.py) -------------------
+GRAPH = _table("types", [
+    ("E240", "unknown-step", E, "{}",
+     "An `after` entry or an output reference that names no experiment of this file."),
+    ("E241", "step-cycle", E, "steps wait for each other in a loop: {}",
+     "The `after` lists form a cycle, so no step of it could ever start."),
+    ("E242", "undeclared-output", E, "step `{}` declares no output named {!r}",
+     "A reference `STEP.outputs.NAME` to an output the step does not name in its `outputs` map."),
+    ("E243", "step-shape-mismatch", E, "{}",
+     "`after = [STEP.each]` pairs job i with job i, so both steps need the same number of jobs."),
+    ("E244", "output-without-after", E, "the outputs of `{}` are used but it is not in `after`",
+     "A step reads another step's outputs only after it, with the dependency shape said in `after`."),
+    ("E245", "many-outputs-in-one-value", E, "{}",
+     "The outputs of every job of a step can only be a whole `run` argument (one per job)."),
+    ("E246", "output-path-not-fixed", E, "{}",
+     "An output that other steps read must be a fixed path, without `${...}`."),
+])
+CODES.update(GRAPH)
+
 
 def register_lint_codes(codes: dict[str, Code]) -> None:
     LINT_CODES.update(codes)

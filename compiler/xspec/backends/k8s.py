@@ -29,6 +29,10 @@ def build(ir: dict, options: Options) -> dict[str, str]:
 
 
 def job_file(ir: dict, experiment: dict, options: Options) -> str:
+    if experiment.get("needs"):     # the order and the upstream/ links have no Job form yet
+        raise BackendError("BLD005", f"`{experiment['name']}` is a step after "
+                           f"{', '.join(n['step'] for n in experiment['needs'])}: graphs of steps "
+                           "run with `xspec run` or `xspec submit` (Slurm), not as Kubernetes Jobs yet")
     settings = _settings(experiment)
     container_resources = resources(experiment, settings)     # refuses MPI jobs first
     name = dns_label(experiment["name"], 50)     # pods are named <job>-<index>-<suffix>

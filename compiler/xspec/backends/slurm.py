@@ -38,6 +38,12 @@ def _settings(experiment: dict) -> dict:
 
 
 def _how_to_run(experiment: dict) -> list[str]:
+    if experiment.get("needs"):     # a step of a graph: its inputs come from other arrays
+        after = ", ".join(n["step"] for n in experiment["needs"])
+        return ["", (f"A step after {after}: submit the graph with `xspec submit`, which chains "
+                     "the arrays with --dependency and links runs/<step>/<job id>/upstream/."),
+                (f"Each job writes runs/{experiment['name']}/<array job id>/<index>/, with "
+                 "xspec-provenance.json.")]
     return ["", "Submit from the project root:  sbatch <this file>",
             f"Each job writes runs/{experiment['name']}/<array job id>/<index>/, with "
             "xspec-provenance.json."]

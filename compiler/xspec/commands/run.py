@@ -30,17 +30,48 @@ def command(spec: Path, experiment: str | None, job: int | None, jobs: str | Non
             isolated: bool, allow_other_python: bool) -> int:
     """Run SPEC's jobs here, each with exactly the variables, seed and argv the compiled
     targets give it; record provenance and an RO-Crate in runs/<experiment>/<run id>/."""
+    from xspec.run.graph import has_graph
     from xspec.run.local import run_locally
-    from xspec.run.plan import make_plan
+    from xspec.run.plan import compile_checked
     from xspec.run.report import say
 
     if job is not None and jobs is not None:
         raise click.UsageError("give --job or --jobs, not both")
-    plan = make_plan(spec, experiment, str(job) if job is not None else jobs)
+    compiled = compile_checked(spec)
+    if has_graph(compiled.ir):
+        return _run_graph(spec, compiled, experiment, job is not None or jobs is not None, parallel,
+                          isolated, allow_other_python)
+    plan = _plan(spec, compiled, experiment, str(job) if job is not None else jobs)
     outcome = run_locally(plan, parallel or _default_parallel(plan.experiment), isolated, say,
                           allow_other_python)
     click.echo(outcome.run.path)
     return _summary(outcome)
+
+
+def _plan(spec: Path, compiled, experiment: str | None, jobs: str | None):
+    """What `make_plan` gives, from the compiled spec already in hand."""
+    from xspec.resolve.loader import project_root
+    from xspec.run.plan import Plan, choose_experiment, parse_jobs
+
+    chosen = choose_experiment(compiled.ir, experiment, spec)
+    return Plan(spec, project_root(spec.resolve()), compiled.ir, chosen,
+                parse_jobs(jobs, chosen["job_count"]), compiled.files)
+
+
+def _run_graph(spec: Path, compiled, experiment: str | None, some_jobs: bool, parallel: int | None,
+               isolated: bool, allow_other_python: bool) -> int:
+    """A spec with `after`: every step (or --experiment and what it needs), in order."""
+    from xspec.run.graph import run_graph, summary
+    from xspec.run.report import say
+
+    if some_jobs:
+        raise click.UsageError("--job and --jobs choose jobs of one experiment; a spec with steps "
+                               "runs every job of each step")
+    results = run_graph(spec, compiled, experiment, parallel, isolated, say, allow_other_python)
+    for result in results:
+        if result.run is not None:
+            click.echo(result.run.run.path)
+    return summary(results, say, _summary)
 
 
 def _default_parallel(experiment: dict) -> int:

@@ -28,11 +28,20 @@ from xspec.run.report import guarded
 def command(spec: Path, target: str, experiment: str | None, jobs: str | None,
             sbatch_args: tuple[str, ...], wait: bool) -> int:
     """Compile SPEC for Slurm and submit it as a job array (sbatch)."""
-    from xspec.run.plan import make_plan
+    from xspec.resolve.loader import project_root
+    from xspec.run.graph import has_graph
+    from xspec.run.plan import Plan, choose_experiment, compile_checked, parse_jobs
     from xspec.run.report import say, shown
     from xspec.run.slurm import submit
 
-    plan = make_plan(spec, experiment, jobs, targets=(target,))
+    compiled = compile_checked(spec, (target,))
+    if has_graph(compiled.ir):
+        if jobs is not None:
+            raise click.UsageError("--jobs chooses jobs of one experiment; a spec with steps "
+                                   "submits every job of each step")
+        return _submit_graph(spec, compiled, experiment, sbatch_args, wait)
+    plan = Plan(spec, project_root(spec.resolve()), compiled.ir, chosen := choose_experiment(
+        compiled.ir, experiment, spec), parse_jobs(jobs, chosen["job_count"]), compiled.files)
     run = submit(plan, sbatch_args)
     job_id = run.path.name
     count = len(plan.jobs)
@@ -40,6 +49,23 @@ def command(spec: Path, target: str, experiment: str | None, jobs: str | None,
         f"runs in {shown(run.path)}")
     click.echo(job_id)
     return _wait(run) if wait else 0
+
+
+def _submit_graph(spec: Path, compiled, experiment: str | None, sbatch_args, wait: bool) -> int:
+    """A spec with `after`: one array per step, chained with --dependency; one job id a line."""
+    from xspec.run.graph import submit_graph
+    from xspec.run.report import say
+
+    runs = submit_graph(spec, compiled, experiment, sbatch_args, say)
+    for _, run in runs:
+        click.echo(run.path.name)
+    if not wait:
+        return 0
+    statuses = []
+    for name, run in runs:
+        say(f"step {name}:")
+        statuses.append(_wait(run))
+    return max(statuses)
 
 
 def _wait(run) -> int:

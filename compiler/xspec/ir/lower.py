@@ -24,6 +24,7 @@ from xspec.ir import IR_VERSION
 from xspec.ir import model as IR
 from xspec.ir.environment import lower_env, lower_profile
 from xspec.ir.seeds import draw, seed_for_job, unit_bits
+from xspec.ir.steps import expand_argument, lower_needs, output_parts
 from xspec.resolve.loader import project_root
 from xspec.types import model as M
 
@@ -94,6 +95,7 @@ class _Lowering:
         self.result, self.lock, self.bag, self.root = result, lock, bag, root
         self.spec_digest = spec_digest
         self.module_dirs = {m.source.path: k.parent for k, m in result.program.modules.items()}
+        self.steps = result.modules[result.program.entries[0]].experiments
 
     def experiment(self, exp: M.Experiment) -> dict:
         data = [self.data_entry(d) for d in exp.data]
@@ -110,6 +112,8 @@ class _Lowering:
             "targets": {n: _target(t) for n, t in sorted(exp.targets.items())},
             **templates.all(),
         }
+        if exp.needs:               # only for steps with `after`, so other specs keep their IR
+            lowered["needs"] = lower_needs(exp, self.steps)
         self._check_variable_names(exp, lowered)
         lowered["vars"], lowered["secret_vars"] = _environment(lowered, self.spec_digest)
         lowered["jobs"] = _jobs(exp, lowered, all_points)
@@ -201,7 +205,11 @@ class _Templates:
         run = self.exp.run
         if isinstance(run, M.Template):
             return [[{"text": "/bin/sh"}], [{"text": "-c"}], self.parts(run.parts, "run", quote="sh")]
-        return [self.parts(arg, "run") for arg in run or []]
+        args = []
+        for arg in run or []:
+            many = expand_argument(arg, self.exp, self.lowering.steps)
+            args += [self.parts(a, "run") for a in many] if many else [self.parts(arg, "run")]
+        return args
 
     def workdir(self) -> list[dict]:
         workdir = self.exp.workdir
@@ -213,13 +221,17 @@ class _Templates:
     def parts(self, raw, field: str, quote: str | None = None) -> list[dict]:
         parts: list[dict] = []
         for piece in raw:
-            part = self.part(piece, field, quote)
-            if part is None:
-                continue
-            if "text" in part and parts and "text" in parts[-1]:
-                parts[-1] = {"text": parts[-1]["text"] + part["text"]}
+            if isinstance(piece, M.Placeholder) and piece.kind == "output":
+                found = output_parts(piece, self.exp, self.lowering.steps, quote)
             else:
-                parts.append(part)
+                found = [self.part(piece, field, quote)]
+            for part in found:
+                if part is None:
+                    continue
+                if "text" in part and parts and "text" in parts[-1]:
+                    parts[-1] = {"text": parts[-1]["text"] + part["text"]}
+                else:
+                    parts.append(part)
         return parts or [{"text": ""}]
 
     def part(self, piece, field: str, quote: str | None) -> dict | None:

@@ -280,6 +280,8 @@ def _input_description(info: dict) -> str:
     where = "not in the crate: read from the project folder"
     if info.get("kind") == "data":
         return f"data {info.get('name')} ({where})"
+    if info.get("kind") == "upstream":
+        return f"output {info.get('output')} of job {info.get('job')} of step {info.get('step')} ({where})"
     return f"program file named in argv ({where})"
 
 

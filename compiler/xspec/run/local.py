@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from xspec.run.bundle import new_manifest, write_bundle, write_manifest
 from xspec.run.crate import write_crate
 from xspec.run.executor import RUNNER_NAME, JobOutcome, LocalExecutor, job_environment, local_runner
+from xspec.run.graph import link_upstream, upstream_inputs
 from xspec.run.inputs import launch_inputs
-from xspec.run.layout import BUNDLE, LOGS, RunDir, new_run_dir
+from xspec.run.layout import BUNDLE, LOGS, RunDir, claim_run_dir, new_run_dir
 from xspec.run.plan import Plan
 from xspec.run.progress import Progress, job_label
 from xspec.run.records import read_record
@@ -29,16 +30,22 @@ class LocalRun:
     stopped_by: int = 0          # the signal that interrupted it (SIGINT, SIGTERM, SIGHUP)
 
 
-def run_locally(plan: Plan, parallel: int, isolated: bool, say, allow_other_python: bool = False) -> LocalRun:
-    from xspec.run.isolated import isolated_environment
+def run_locally(plan: Plan, parallel: int, isolated: bool, say, allow_other_python: bool = False,
+                run_id: str | None = None) -> LocalRun:
+    """``run_id``: the id a graph run shares among its steps (run/graph.py); else a new one."""
     from xspec.run.interpreter import check_interpreter
+    from xspec.run.isolated import isolated_environment
 
     runner_text = local_runner(plan)
     extra_env, venv = isolated_environment(plan, say) if isolated else ({}, None)
     if not allow_other_python:
         check_interpreter(plan, extra_env)
-    run_id, run = new_run_dir(plan.root, plan.experiment["name"])
+    if run_id is None:
+        run_id, run = new_run_dir(plan.root, plan.experiment["name"])
+    else:
+        run = claim_run_dir(plan.root, plan.experiment["name"], run_id)
     try:
+        link_upstream(run, plan.experiment)
         _prepare(plan, run, run_id, runner_text, parallel, venv)
     except BaseException:
         shutil.rmtree(run.path, ignore_errors=True)
@@ -57,7 +64,8 @@ def run_locally(plan: Plan, parallel: int, isolated: bool, say, allow_other_pyth
 def _prepare(plan: Plan, run: RunDir, run_id: str, runner_text: str, parallel: int, venv) -> None:
     write_bundle(run, plan, RUNNER_NAME, runner_text)
     (run.path / LOGS).mkdir()
-    inputs = launch_inputs(plan.root, plan.experiment, plan.jobs)
+    inputs = {**launch_inputs(plan.root, plan.experiment, plan.jobs),
+              **upstream_inputs(plan.root, plan.experiment, run_id)}
     write_manifest(run, new_manifest(plan, run, run_id, "local", RUNNER_NAME, inputs,
                                      pid=os.getpid(), parallel=parallel, isolated=venv))
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from xspec.lock.tools import ToolError, find_tool, run_tool
 from xspec.run.bundle import new_manifest, write_bundle, write_manifest
+from xspec.run.graph import link_upstream
 from xspec.run.inputs import launch_inputs
 from xspec.run.layout import LOGS, RUNS_DIR, RunDir, RunError, claim_run_dir
 from xspec.run.plan import Plan, array_text
@@ -26,13 +27,15 @@ POLL_SECONDS = 0.5
 _TASK = re.compile(r"ArrayTaskId=(\d+)")
 
 
-def submit(plan: Plan, sbatch_args: tuple[str, ...] = ()) -> RunDir:
-    """Submit the plan's jobs as an array; returns the run folder (named by the job id)."""
+def submit(plan: Plan, sbatch_args: tuple[str, ...] = (), upstream: dict[str, str] | None = None) -> RunDir:
+    """Submit the plan's jobs as an array; returns the run folder (named by the job id).
+    ``upstream``: step -> job id of the steps a step of a graph needs (run/graph.py)."""
     name = plan.experiment["name"]
     script = plan.files[f"slurm/{name}.sbatch"]
     job_id = _sbatch_held(plan, script, sbatch_args)
     try:
         run = claim_run_dir(plan.root, name, job_id)
+        link_upstream(run, plan.experiment, upstream)
         (run.path / LOGS).mkdir()
         write_bundle(run, plan, f"{name}.sbatch", script)
         inputs = launch_inputs(plan.root, plan.experiment, plan.jobs)

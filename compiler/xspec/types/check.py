@@ -80,6 +80,9 @@ class Checker:
                     collections[kind].setdefault(block.name.text, result)
         for let in module.tree.lets:
             self.evaluator.value(let.value, S.ANY, Scope(module), f"`{let.name.text}`")
+        from xspec.types.graph import check_graph
+
+        check_graph(self.bag, module, checked)
         return checked
 
     def _check_header(self, module: LoadedModule) -> None:
@@ -156,6 +159,9 @@ class Checker:
             return
         if spec is None:
             values[f"!{name}"] = member   # open field: the caller checks it
+            return
+        if spec.type is S.STEPS:
+            values[name] = member.value   # the graph is checked after every step (types/graph.py)
             return
         field_scope = Scope(scope.module, scope.locals, name in placeholder_fields)
         value = self.evaluator.value(member.value, spec.type, field_scope, f"`{name}`")

@@ -53,10 +53,16 @@ def _apply_fields(exp: M.Experiment, values: dict) -> None:
     for key, value in values.items():
         if key[0] not in "!?" and value is not INVALID:
             setattr(exp, key, value)
+    if isinstance(exp.outputs, dict):
+        exp.output_names = {k: _template(v) for k, v in exp.outputs.items()}
+        exp.outputs = list(exp.output_names.values())
     for name in ("outputs", "metrics"):
         if isinstance(getattr(exp, name), list):
-            setattr(exp, name, [o if isinstance(o, M.Template) else M.Template((o,))
-                                for o in getattr(exp, name)])
+            setattr(exp, name, [_template(o) for o in getattr(exp, name)])
+
+
+def _template(value) -> M.Template:
+    return value if isinstance(value, M.Template) else M.Template((value,))
 
 
 def _check_nested(checker, block, exp, scope) -> None:

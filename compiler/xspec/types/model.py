@@ -21,11 +21,13 @@ from xspec.syntax import ast
 class Placeholder(NamedTuple):
     """A value only known per job: a param, a builtin, a data attribute or a secret."""
 
-    kind: str          # "param" | "builtin" | "data" | "secret"
+    kind: str          # "param" | "builtin" | "data" | "secret" | "output" (of step `name`)
     name: str
     attr: str = ""
 
     def __str__(self) -> str:
+        if self.kind == "output":
+            return "${" + f"{self.name}.outputs.{self.attr}" + "}"
         return "${" + self.name + (f".{self.attr}" if self.attr else "") + "}"
 
 
@@ -186,6 +188,9 @@ class Experiment(Record):
     resources: Resources | None = None
     run: list[Arg] | Template | None = None
     outputs: list[Template] = new(list)
+    output_names: dict[str, Template] = new(dict)   # `outputs = { name = "path" }`
+    after: Any = None                               # the `after` list's syntax; types/graph.py
+    needs: list = new(list)                         # graph.Need per valid `after` entry
     metrics: list[Template] = new(list)
     vars: dict[str, Any] = new(dict)
     workdir: str | None = None

@@ -35,12 +35,14 @@ class T(NamedTuple):
 
 _DESCRIBE = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false",
              "size": "a size like `32GiB`", "duration": "a duration like `4h`", "any": "a value",
-             "run": "an argv list or a command string", "scalar": "a string, number or bool"}
+             "run": "an argv list or a command string", "scalar": "a string, number or bool",
+             "steps": "a list of steps: `[prepare]`, `[train.each]`"}
 _PLURAL = {"str": "strings", "int": "integers", "float": "numbers", "bool": "booleans",
            "scalar": "strings, numbers or bools", "any": "values"}
 
 STR, INT, FLOAT, BOOL = T("str"), T("int"), T("float"), T("bool")
 SIZE, DURATION, ANY, RUN, SCALAR = T("size"), T("duration"), T("any"), T("run"), T("scalar")
+STEPS = T("steps")   # read by types/graph.py once every experiment is checked, not evaluated
 
 
 def list_of(t: T) -> T:
@@ -116,7 +118,11 @@ EXPERIMENT = BlockSchema("experiment", "What runs: command, params, sweeps, seed
     _f("replicates", INT, "How many times each sweep point runs, each with its own derived seed."),
     _f("determinism", ref("profile"), "A determinism profile, e.g. `det.pytorch_strict`."),
     _f("run", RUN, "The command: an argv list (preferred) or a string.", required=True),
-    _f("outputs", list_of(STR), "Files the job writes, relative to its output folder."),
+    _f("outputs", T("union", (list_of(STR), map_of(STR))),
+       "Files the job writes, relative to its output folder; a map names them, so later "
+       "steps can refer to them as `STEP.outputs.NAME`."),
+    _f("after", STEPS, "The steps (experiments of this file) that must succeed first: "
+       "`[prepare]` waits for every job of `prepare`, `[train.each]` pairs job i with job i."),
     _f("metrics", list_of(STR), "The outputs that hold the job's metrics: a `.json` object of "
        "numbers, or a `.csv` of per-step values (`xspec results`)."),
     _f("vars", map_of(SCALAR), "Extra environment variables for the jobs."),

@@ -196,7 +196,9 @@ class Evaluator:
         return INVALID if INVALID in result.values() else result
 
     def _union(self, expr, t, scope, what):
-        return self.value(expr, t.of[0], scope, what)
+        maps = [m for m in t.of if m.name == "map"]
+        chosen = maps[0] if maps and isinstance(expr, ast.MapExpr) else t.of[0]
+        return self.value(expr, chosen, scope, what)
 
     def _run(self, expr, t, scope, what):
         if isinstance(expr, ast.Str):
@@ -317,6 +319,8 @@ class Evaluator:
         if kind == "let":
             module_scope = Scope(payload[0])
             return self._no_attrs(expr, rest, ("expr", (module_scope, payload[1])))
+        if kind == "experiment" and rest and rest[0].text == "outputs":
+            return self._step_output(expr, payload[1], rest, scope)
         model = self.resolver.model(payload)
         if model is None:
             return INVALID
@@ -337,6 +341,18 @@ class Evaluator:
                 return "value", static
             return self._placeholder_only(expr)
         return "placeholder", Placeholder("data", model.name, attr.text)
+
+    def _step_output(self, expr, block, rest, scope):
+        """`STEP.outputs.NAME`: the step is not checked here (it may come later in the graph,
+        or be in a cycle types/graph.py reports); graph.py checks the name and the shape."""
+        if len(rest) != 2:
+            self.bag.add("E122", expr.span, f"`{expr.parts[0].text}.outputs`",
+                         rest[2].text if len(rest) > 2 else "",
+                         hints=[f"name one output: `{expr.parts[0].text}.outputs.NAME`"])
+            return INVALID
+        if not scope.placeholders:
+            return self._placeholder_only(expr)
+        return "placeholder", Placeholder("output", block.name.text, rest[1].text)
 
     def _placeholder_only(self, expr):
         self.bag.add("E214", expr.span, f"`{expr.dotted}` is only known when a job runs; "
