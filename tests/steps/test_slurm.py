@@ -50,10 +50,16 @@ def test_a_three_step_graph_with_a_sweep_runs_in_order(slurm, steps):
     assert result.returncode == 0, result.stderr
     assert re.search(r"submitted evaluate as Slurm job \d+ \(3 tasks\), after train \(\d+\)", result.stderr)
     assert (runs["aggregate"] / "0" / "all.txt").read_text().split() == ["11", "21", "31"]
+    jobs = {"prepare": [0], "train": [0, 1, 2], "evaluate": [0, 1, 2], "aggregate": [0]}
     for before, after in pairwise(ORDER):
-        ended = max(_record(runs[before], i)["finished"] for i in range(3 if before != "prepare" else 1))
-        began = min(_record(runs[after], i)["started"] for i in range(3 if after != "aggregate" else 1))
-        assert ended <= began
+        if (before, after) == ("train", "evaluate"):       # aftercorr: task i after task i only
+            pairs = [([i], [i]) for i in jobs["train"]]
+        else:
+            pairs = [(jobs[before], jobs[after])]
+        for upstream, downstream in pairs:
+            ended = max(_record(runs[before], i)["finished"] for i in upstream)
+            began = min(_record(runs[after], i)["started"] for i in downstream)
+            assert ended <= began, (before, after, upstream, downstream)
     assert (runs["evaluate"] / "upstream" / "train").resolve() == runs["train"].resolve()
 
 
