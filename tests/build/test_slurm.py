@@ -260,13 +260,19 @@ def test_container_modes_run_every_task_through_the_tool(slurm, tmp_path, stand_
     assert result.returncode == 0, result.stderr
     job_id = result.stdout.strip().split(";")[0]
     assert wait(job_id) == {0: ("COMPLETED", "0:0"), 1: ("COMPLETED", "0:0")}
-    calls = [json.loads(p.read_text()) for p in sorted((stand_ins / "calls").glob("*.json"))]
-    assert len(calls) == 2
+    everything = [json.loads(p.read_text()) for p in sorted((stand_ins / "calls").glob("*.json"))]
+    # Each task runs its program and, after it, the environment collector through the tool
+    # (the record describes the container's interpreter, not the host's).
+    collectors = [c for c in everything if ".xspec/environment.py" in c["argv"]]
+    calls = [c for c in everything if c not in collectors]
+    assert len(calls) == 2 and len(collectors) == 2
+    assert sorted(c["cwd"] for c in collectors) == sorted(c["cwd"] for c in calls)
     for index, n in ((0, 1), (1, 2)):
         folder = root / "runs" / mode / job_id / str(index)
         assert (folder / "out.txt").read_text() == f"{n} hello"
         record = json.loads((folder / "xspec-provenance.json").read_text())
         assert record["exit_code"] == 0 and record["outputs"]["out.txt"] == "sha256:" + _sha256(folder / "out.txt")
+        assert record["environment"]["interpreter"] is not None
         call = next(c for c in calls if c["argv"][-1] == str(n))
         assert call["cwd"] == str(folder)
         if mode == "apptainer":

@@ -48,6 +48,27 @@ def test_the_record_says_which_interpreter_os_cpu_and_packages_ran(tiny):
     assert env["gpus"] is None                                  # no nvidia-smi here
 
 
+def test_a_local_run_collects_git_and_the_environment_once_and_every_record_holds_them(tiny):
+    """The jobs of a local run share one machine and interpreter: the first job leaves the git
+    state and the environment in the run's shared/ folder and the others read them there."""
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run(["git", "init", "-q"], cwd=tiny, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tiny, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "spec"], cwd=tiny, check=True)
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tiny, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    run = run_dir_of(xspec(["run", "tiny.xspec", "-j", "1"], cwd=tiny))
+    [collected] = (run / "shared").glob("environment-*.json")
+    jobs = sorted(int(p.name) for p in run.iterdir() if p.name.isdigit())
+    assert len(jobs) == 6
+    for index in jobs:
+        found = record(run, index)
+        assert found["environment"] == json.loads(collected.read_text())
+        assert found["git"] == {"commit": commit, "dirty": False}
+    collectors = [i for i in jobs if (run / str(i) / ".xspec" / "environment.json").exists()]
+    assert collectors == [0]
+
+
 def test_the_packages_are_compared_with_the_lock(tmp_path):
     """The collector on its own: a locked version that differs, one that is missing, one that matches."""
     from importlib import metadata

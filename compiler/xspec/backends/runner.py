@@ -26,6 +26,7 @@ from xspec.types.slots import climbs_out
 from xspec.ir import model as IR
 
 PROVENANCE = "xspec-provenance.json"
+STARTUP_DIR = ".xspec"
 STRING_TYPES = ("str", "enum", "path")
 
 
@@ -42,6 +43,8 @@ class Platform:
     launcher: tuple[str, ...] = ()   # shell words before the argv (apptainer exec ...)
     container_env_prefix: str = ""   # also export each var under this prefix (APPTAINERENV_)
     restart_var: str = ""            # a requeued job gets its own folder: <index>-restart<N>
+    shared: str = ""                 # bash expression for a folder the run's jobs share, where the
+                                     # first job leaves git state and environment for the rest
     preamble: tuple[str, ...] = field(default_factory=tuple)
     epilogue: tuple[str, ...] = field(default_factory=tuple)   # after the record, before exit
 
@@ -169,6 +172,7 @@ def _locate(experiment: dict, platform: Platform) -> str:
         f"xspec_project={platform.project}",
         f"xspec_runs={platform.runs}",
         f"xspec_run_id={platform.run_id}",
+        f"xspec_shared={platform.shared or sh('')}",
     ])
 
 
@@ -224,8 +228,9 @@ def _prepare(platform: Platform) -> str:
     return "\n".join([folder, *restart, _PREPARE])
 
 
-_PREPARE = r'''mkdir -p -- "${xspec_job_dir%/*}"
-if ! mkdir -- "$xspec_job_dir"; then
+_PREPARE = '''if [ ! -d "${xspec_job_dir%/*}" ]; then mkdir -p -- "${xspec_job_dir%/*}"; fi
+# The job's folder and its .xspec/ (the start-up hook, the environment collector) in one call.
+if ! mkdir -- "$xspec_job_dir" "$xspec_job_dir/.xspec"; then
   echo "xspec: $xspec_job_dir exists; an earlier run's outputs are never overwritten" >&2
   exit 73
 fi
@@ -276,7 +281,7 @@ def _provenance(ir: dict, experiment: dict, platform: Platform, table: JobTable)
         "# The provenance record: what ran, from which spec and lock, where, and what it wrote.",
         "xspec_provenance() {",
         "  local status=$1 finished sep='' item sum",
-        "  finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+        f"  {UTC_NOW.format(var='finished')}",
         "  {",
         f"    printf '%s\\n' {sh('{' + json_text(static)[1:-1] + ',')}",
         f"    printf '  \"spec\": %s,\\n' {sh(json_text(spec))}",
@@ -363,9 +368,10 @@ def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
         'xspec_failure=""',
         *_secret_lines(experiment, platform),
         *_data_lines(experiment),
+        *_shared_lines(),
         *_GIT,
         *startup_lines(experiment, platform),
-        "xspec_started=$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+        UTC_NOW.format(var="xspec_started"),
         "xspec_status=0",
         "trap 'echo \"xspec: job interrupted\" >&2' TERM INT",
         'if [ -z "$xspec_failure" ]; then',
@@ -381,14 +387,48 @@ def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
     ])
 
 
+# bash's own clock (no `date` process a job); TZ applies to the builtin alone.
+UTC_NOW = "TZ=UTC0 printf -v {var} '%(%Y-%m-%dT%H:%M:%SZ)T' -1"
+
+
+def _shared_lines() -> list[str]:
+    """Where jobs that all run on one machine keep what the first job learnt: the git state
+    and each interpreter's environment, so the other jobs do not collect them again (git and
+    the collector are most of a short job's cost). Only a platform that says so (local) names
+    the folder, and it is used only when it exists: the executor makes it; a job run by hand
+    collects its own."""
+    return [
+        "xspec_python=python3",
+        'case ${xspec_argv[0]##*/} in python | python[0-9]* | pypy*) xspec_python=${xspec_argv[0]} ;; esac',
+        "xspec_shared_git=''",
+        "xspec_shared_environment=''",
+        'if [ -n "$xspec_shared" ] && [ -d "$xspec_shared" ]; then',
+        '  xspec_shared_git=$xspec_shared/git',
+        '  xspec_shared_environment=$xspec_shared/environment-"${xspec_python//[^A-Za-z0-9._-]/_}".json',
+        "fi",
+        f"xspec_environment={STARTUP_DIR}/environment.json",
+        'if [ -n "$xspec_shared_environment" ] && [ -s "$xspec_shared_environment" ]; then',
+        '  xspec_environment=$xspec_shared_environment',
+        "fi",
+    ]
+
+
 _GIT = [
-    "xspec_git_commit=null",
-    "xspec_git_dirty=null",
-    'if command -v git >/dev/null 2>&1 && xspec_commit=$(git -C "$xspec_project" rev-parse HEAD 2>/dev/null); then',
-    '  xspec_git_commit="\\"$xspec_commit\\""',
-    '  xspec_git_dirty=false',
-    '  if [ -n "$(git -C "$xspec_project" status --porcelain --untracked-files=no 2>/dev/null)" ]; then',
-    "    xspec_git_dirty=true",
+    'if [ -n "$xspec_shared_git" ] && [ -s "$xspec_shared_git" ]; then',
+    '  read -r xspec_git_commit xspec_git_dirty < "$xspec_shared_git"',
+    "else",
+    "  xspec_git_commit=null",
+    "  xspec_git_dirty=null",
+    '  if command -v git >/dev/null 2>&1 && xspec_commit=$(git -C "$xspec_project" rev-parse HEAD 2>/dev/null); then',
+    '    xspec_git_commit="\\"$xspec_commit\\""',
+    '    xspec_git_dirty=false',
+    '    if [ -n "$(git -C "$xspec_project" status --porcelain --untracked-files=no 2>/dev/null)" ]; then',
+    "      xspec_git_dirty=true",
+    "    fi",
+    "  fi",
+    '  if [ -n "$xspec_shared_git" ]; then',
+    '    printf \'%s %s\\n\' "$xspec_git_commit" "$xspec_git_dirty" > "$xspec_shared_git.$$"',
+    '    mv -f -- "$xspec_shared_git.$$" "$xspec_shared_git"',
     "  fi",
     "fi",
 ]
@@ -498,7 +538,6 @@ done'''
 
 # ---- the start-up hook and the environment record (xspec.run.startup) ------------------------
 
-STARTUP_DIR = ".xspec"
 _SAFE_PIN = re.compile(r"^[A-Za-z0-9._+!-]+$")
 
 
@@ -527,7 +566,6 @@ def startup_lines(experiment: dict, platform: Platform) -> list[str]:
     return [
         "# The start-up hook: when the job's Python imports a framework, it applies the determinism",
         "# profile and, at exit, writes what the framework had (docs/running.md#determinism).",
-        f"mkdir -- {STARTUP_DIR}",
         f"cat > {STARTUP_DIR}/sitecustomize.py <<'XSPEC_HOOK_END'",
         source(HOOK).rstrip("\n"),
         "XSPEC_HOOK_END",
@@ -541,7 +579,7 @@ def startup_lines(experiment: dict, platform: Platform) -> list[str]:
         "done",
         f"xspec_env+=({items})",
         "xspec_smi_pid=''",
-        "if command -v nvidia-smi >/dev/null 2>&1; then",
+        f'if [ "$xspec_environment" = {STARTUP_DIR}/environment.json ] && command -v nvidia-smi >/dev/null 2>&1; then',
         f"  nvidia-smi -q > {STARTUP_DIR}/nvidia-smi.txt 2>/dev/null &",
         "  xspec_smi_pid=$!",
         "fi",
@@ -566,15 +604,19 @@ def environment_lines(platform: Platform) -> list[str]:
     collecting = " ".join(f"{prefix}XSPEC_COLLECTING=1" for prefix in {"", platform.container_env_prefix})
     return [
         "# The environment that ran (interpreter, packages against the lock, OS, CPU, GPUs).",
-        'if [ -n "$xspec_smi_pid" ]; then wait "$xspec_smi_pid" || true; fi',
-        "xspec_python=python3",
-        'case ${xspec_argv[0]##*/} in python | python[0-9]* | pypy*) xspec_python=${xspec_argv[0]} ;; esac',
-        f"cat > {STARTUP_DIR}/environment.py <<'XSPEC_ENVIRONMENT_END'",
+        f'if [ "$xspec_environment" = {STARTUP_DIR}/environment.json ]; then',
+        '  if [ -n "$xspec_smi_pid" ]; then wait "$xspec_smi_pid" || true; fi',
+        f"  cat > {STARTUP_DIR}/environment.py <<'XSPEC_ENVIRONMENT_END'",
         source(ENVIRONMENT).rstrip("\n"),
         "XSPEC_ENVIRONMENT_END",
-        f'env -- "${{xspec_env[@]}}" {collecting} {launcher + " " if launcher else ""}"$xspec_python" '
+        f'  env -- "${{xspec_env[@]}}" {collecting} {launcher + " " if launcher else ""}"$xspec_python" '
         f"{STARTUP_DIR}/environment.py {STARTUP_DIR}/environment.json {STARTUP_DIR}/locked.txt "
         f"{STARTUP_DIR}/nvidia-smi.txt >/dev/null 2>&1 < /dev/null || true",
+        f'  if [ -n "$xspec_shared_environment" ] && [ -s {STARTUP_DIR}/environment.json ]; then',
+        f'    cp -- {STARTUP_DIR}/environment.json "$xspec_shared_environment.$$"',
+        '    mv -f -- "$xspec_shared_environment.$$" "$xspec_shared_environment"',
+        "  fi",
+        "fi",
     ]
 
 
@@ -590,7 +632,8 @@ def record_lines(experiment: dict) -> list[str]:
         "    done",
         "    printf ']},\\n'",
         "    printf '  \"environment\": '",
-        f"    if [ -s {STARTUP_DIR}/environment.json ]; then cat -- {STARTUP_DIR}/environment.json; "
-        "else printf 'null'; fi",
+        "    xspec_text=null",
+        '    if [ -s "$xspec_environment" ]; then IFS= read -r -d \'\' xspec_text < "$xspec_environment" || true; fi',
+        "    printf '%s' \"$xspec_text\"",
         "    printf ',\\n'",
     ]

@@ -38,7 +38,7 @@ FAILED = "http://schema.org/FailedActionStatus"
 
 def write_crate(run: RunDir, notes: dict[int, str] | None = None) -> Path:
     """Write ``ro-crate-metadata.json`` for the run (never over an existing one)."""
-    document = build_crate(run, notes or {})
+    document = build_crate(run.listed(), notes or {})
     write_new(run.crate_path, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return run.crate_path
 

@@ -15,6 +15,7 @@ same (a closed terminal, `kill`, a batch system's time limit): no job is left ru
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import subprocess
 import threading
@@ -25,11 +26,11 @@ from pathlib import Path
 
 from xspec.backends.common import BackendError, comment_block, header_lines
 from xspec.backends.runner import Platform, runner_body
-from xspec.run.layout import RunDir, RunError
+from xspec.run.layout import SHARED, RunDir, RunError
 from xspec.run.plan import Plan
 
 RUNNER_NAME = "xspec-job.sh"
-POLL_SECONDS = 0.05
+WAKE_SECONDS = 1.0        # the longest a wait for the next ending job blocks signals' handling
 STOP_GRACE_SECONDS = 10.0
 
 LOCAL = Platform(
@@ -37,7 +38,7 @@ LOCAL = Platform(
     project='"${XSPEC_PROJECT_ROOT:?run this script with xspec run, or set XSPEC_PROJECT_ROOT}"',
     runs='"$xspec_project/runs"',
     run_id='"${XSPEC_RUN_ID:?run this script with xspec run, or set XSPEC_RUN_ID}"',
-    id_vars=("XSPEC_RUN_ID",))
+    id_vars=("XSPEC_RUN_ID",), shared=f'"$xspec_runs/$xspec_experiment/$xspec_run_id/{SHARED}"')
 
 
 def local_runner(plan: Plan) -> str:
@@ -75,6 +76,9 @@ class LocalExecutor:
         self.outcomes: dict[int, JobOutcome] = {}
         self.interrupted = False
         self.stopped_by = 0             # the signal that stopped the run (SIGINT, SIGTERM, SIGHUP)
+        # Each job has a thread blocked in wait() that reports its end here: the loop wakes the
+        # moment a job ends instead of polling (a poll interval is a delay on every short job).
+        self.ended: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
 
     def execute(self, jobs: list[int], parallel: int) -> list[JobOutcome]:
         pending = deque(jobs)
@@ -83,8 +87,7 @@ class LocalExecutor:
             while pending or self.running:
                 while pending and len(self.running) < parallel:
                     self._start(pending.popleft())
-                self._reap()
-                time.sleep(POLL_SECONDS)
+                self._reap(WAKE_SECONDS)
         except KeyboardInterrupt as stop:
             self.interrupted = True
             self.stopped_by = getattr(stop, "signal", signal.SIGINT)
@@ -100,13 +103,22 @@ class LocalExecutor:
                                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         self.running[index] = _Running(process, time.monotonic(), log)
+        threading.Thread(target=lambda: self.ended.put((index, process.wait())), daemon=True).start()
         self.progress.started(index)
 
-    def _reap(self) -> None:
-        for index, job in list(self.running.items()):
-            status = job.process.poll()
-            if status is not None:
-                self._finish(index, job, status)
+    def _reap(self, timeout: float) -> None:
+        """Wait up to ``timeout`` for a job to end, then take every job that has ended."""
+        try:
+            ended = [self.ended.get(timeout=timeout)]
+        except queue.Empty:
+            return
+        while True:
+            try:
+                ended.append(self.ended.get_nowait())
+            except queue.Empty:
+                break
+        for index, status in ended:
+            self._finish(index, self.running[index], status)
 
     def _finish(self, index: int, job: _Running, status: int) -> None:
         job.log.close()
@@ -123,8 +135,7 @@ class LocalExecutor:
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         try:
             while self.running and time.monotonic() < deadline:
-                self._reap()
-                time.sleep(POLL_SECONDS)
+                self._reap(max(0.0, deadline - time.monotonic()))
         except KeyboardInterrupt:
             pass
         self._signal(signal.SIGKILL)

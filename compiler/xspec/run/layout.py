@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xspec.backends.runner import PROVENANCE
@@ -24,6 +24,7 @@ BUNDLE = "bundle"
 BUNDLE_PROJECT = "bundle/project"
 BUNDLE_IR = "bundle/ir.json"
 LOGS = "logs"
+SHARED = "shared"             # what the first local job learns for the rest (git, environment)
 MANIFEST_VERSION = 1
 MANIFEST_KEYS = ("xspec_run", "run_id", "experiment", "executor", "project", "spec", "lock", "bundle",
                  "jobs", "job_count", "inputs")
@@ -38,6 +39,24 @@ class RunDir:
     """One run's folder, and the paths inside it."""
 
     path: Path
+    # Each job's `<index>-restart<N>` folders, listed once by `listed()`: reading a finished run
+    # job by job would otherwise list the whole run folder for every job (quadratic in jobs).
+    restarts: dict[int, list[Path]] | None = field(default=None, compare=False, repr=False)
+
+    def listed(self) -> RunDir:
+        """This run folder with its restart folders listed now, for reading it in one go."""
+        found: dict[int, list[Path]] = {}
+        with os.scandir(self.path) as entries:
+            for entry in entries:
+                head, restart, _ = entry.name.partition("-restart")
+                if restart and head.isdigit():
+                    found.setdefault(int(head), []).append(Path(entry.path))
+        return RunDir(self.path, {i: sorted(p, key=_restart_count) for i, p in found.items()})
+
+    def _restart_dirs(self, index: int) -> list[Path]:
+        if self.restarts is not None:
+            return self.restarts.get(index, [])
+        return sorted(self.path.glob(f"{index}-restart*"), key=_restart_count)
 
     @property
     def manifest_path(self) -> Path:
@@ -56,14 +75,14 @@ class RunDir:
 
     def job_dir(self, index: int) -> Path:
         """The job's folder; a requeued Slurm task's latest `<index>-restart<N>` wins."""
-        restarts = sorted(self.path.glob(f"{index}-restart*"), key=_restart_count)
+        restarts = self._restart_dirs(index)
         return restarts[-1] if restarts else self.path / str(index)
 
     def attempt_dirs(self, index: int) -> list[Path]:
         """Every attempt's folder of job ``index`` that exists, first to last: `<index>`, then a
         requeued Slurm task's `<index>-restart<N>` (N = SLURM_RESTART_COUNT) in order."""
         first = [self.path / str(index)] if (self.path / str(index)).is_dir() else []
-        return first + sorted(self.path.glob(f"{index}-restart*"), key=_restart_count)
+        return first + self._restart_dirs(index)
 
     def restarts_recorded(self, index: int) -> int:
         """The restart count of the job's last attempt folder (0: the first attempt)."""

@@ -16,7 +16,7 @@ from xspec.run.crate import write_crate
 from xspec.run.executor import RUNNER_NAME, JobOutcome, LocalExecutor, job_environment, local_runner
 from xspec.run.graph import link_upstream, upstream_inputs
 from xspec.run.inputs import launch_inputs
-from xspec.run.layout import BUNDLE, LOGS, RunDir, claim_run_dir, new_run_dir
+from xspec.run.layout import BUNDLE, LOGS, SHARED, RunDir, claim_run_dir, new_run_dir
 from xspec.run.plan import Plan
 from xspec.run.progress import Progress, job_label
 from xspec.run.records import read_record
@@ -64,6 +64,7 @@ def run_locally(plan: Plan, parallel: int, isolated: bool, say, allow_other_pyth
 def _prepare(plan: Plan, run: RunDir, run_id: str, runner_text: str, parallel: int, venv) -> None:
     write_bundle(run, plan, RUNNER_NAME, runner_text)
     (run.path / LOGS).mkdir()
+    (run.path / SHARED).mkdir()
     inputs = {**launch_inputs(plan.root, plan.experiment, plan.jobs),
               **upstream_inputs(plan.root, plan.experiment, run_id)}
     write_manifest(run, new_manifest(plan, run, run_id, "local", RUNNER_NAME, inputs,
