@@ -46,34 +46,35 @@ def command(paths, output_format, select, extend_select, ignore, fix, unsafe_fix
 
     overrides = Overrides(_codes(select) or None, _codes(extend_select), _codes(ignore), config_file)
     try:
-        files, settings = _files(paths, overrides)
+        files, found = _files(paths, overrides)
     except ConfigError as e:
         click.echo(f"error: {e}", err=True)
         return 2
     if not files:
         click.echo("warning: every file given is excluded by `exclude`", err=True)
         return 0
-    return _run(files, settings, overrides, output_format, fix, unsafe_fixes, diff, statistics,
+    return _run(files, found, overrides, output_format, fix, unsafe_fixes, diff, statistics,
                 no_cache, jobs)
 
 
 def _files(paths, overrides):
-    """The specs to check, with their settings (validated here, before any work starts)."""
-    from xspec.lint.config import settings_for
+    """The specs to check, with the settings of each (validated here, before any work starts)."""
+    from xspec.lint.config import settings_for_many
     from xspec.lint.runner import expand_paths
 
     found = expand_paths(list(paths))
     if not found:
         raise click.UsageError("no .xspec files found in " + ", ".join(paths))
-    settings = {path: settings_for(path, overrides) for path in found}
+    settings = settings_for_many(found, overrides)
     kept = [p for p in found if not settings[p].is_excluded(p)]
-    return kept, {os.path.relpath(p): settings[p] for p in kept}
+    return kept, {p: settings[p] for p in kept}
 
 
-def _run(files, settings, overrides, output_format, fix, unsafe, diff, statistics, no_cache, jobs):
+def _run(files, found, overrides, output_format, fix, unsafe, diff, statistics, no_cache, jobs):
     from xspec.lint.runner import Options, lint_paths
 
-    options = Options(overrides, use_cache=not (no_cache or fix or diff))
+    options = Options(overrides, use_cache=not (no_cache or fix or diff), settings=found)
+    settings = {os.path.relpath(p): s for p, s in found.items()}
     outcome = lint_paths(files, options, jobs)
     diagnostics, sources = outcome.diagnostics, outcome.sources
     fixed = None

@@ -109,6 +109,19 @@ def settings_for(spec: Path, overrides: Overrides = Overrides()) -> Settings:
     return settings
 
 
+def settings_for_many(specs: list[Path], overrides: Overrides = Overrides()) -> dict[Path, Settings]:
+    """``settings_for`` of each spec, looked up once per folder (the settings depend on the
+    folder alone: the nearest configuration file above it)."""
+    by_folder: dict[Path, Settings] = {}
+    found = {}
+    for spec in specs:
+        folder = Path(spec).resolve().parent
+        if folder not in by_folder:
+            by_folder[folder] = settings_for(spec, overrides)
+        found[spec] = by_folder[folder]
+    return found
+
+
 def _nearest(folder: Path) -> Settings:
     for candidate in (folder, *folder.parents):
         for name in ("xspec.toml", "pyproject.toml"):

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
@@ -20,6 +21,13 @@ from xspec.source import SourceFile, read_regular
 class Options(NamedTuple):
     overrides: Overrides = Overrides()
     use_cache: bool = True
+    # Settings the caller has already found for some paths (the CLI needs them to apply
+    # `exclude`): the nearest configuration is not searched for again, here or in a worker.
+    settings: Mapping[Path, Settings] | None = None
+
+    def settings_for(self, path: Path) -> Settings:
+        known = self.settings.get(path) if self.settings is not None else None
+        return known if known is not None else settings_for(path, self.overrides)
 
 
 def lint_file(path: str | Path, settings: Settings | None = None, text: str | None = None,
@@ -75,7 +83,7 @@ def lint_chunk(paths: list[Path], options: Options) -> Outcome:
     sources: dict[str, SourceFile] = {}
     for path in paths:
         path = Path(path)
-        settings = settings_for(path, options.overrides)
+        settings = options.settings_for(path)
         cache_at = _cache_slot(path, settings) if options.use_cache else None
         found, shown = _fresh(path, settings, cache_at)
         diagnostics.extend(found)
@@ -96,7 +104,7 @@ def _cache_slot(path: Path, settings: Settings):
 
 def _cached(path: Path, options: Options):
     """(diagnostics, sources) from the cache, or None."""
-    slot = _cache_slot(path, settings_for(path, options.overrides))
+    slot = _cache_slot(path, options.settings_for(path))
     hit = slot[0].get(slot[1]) if slot is not None else None
     if hit is None:
         return None

@@ -8,6 +8,7 @@ masks the same characters in the source lines a report prints.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -56,15 +57,23 @@ _MARKERS = ("AKIA", "ASIA", "ABIA", "ACCA", "ghp_", "gho_", "ghu_", "ghs_", "ghr
 
 def providers(text: str):
     """(kind, start, end) of every provider-format credential in ``text``."""
-    if any(marker in text for marker in _MARKERS):
+    if _any_marker().search(text):
         for match in re.finditer(_ANY_PROVIDER, text):
             yield PROVIDERS[int(match.lastgroup[1:])][0], match.start(), match.end()
-    yield from aws_secret_keys(text)
+    if len(text) >= AWS_SECRET_LENGTH:
+        yield from aws_secret_keys(text)
+
+
+@functools.cache
+def _any_marker() -> re.Pattern:
+    """One scan for every provider's fixed prefix (a file has hundreds of strings to look at)."""
+    return re.compile("|".join(map(re.escape, _MARKERS)))
 
 
 # ---- AWS secret access keys ----------------------------------------------------------------------
 # 40 characters of base64's alphabet with no prefix of their own, so only found in context:
 # near an access key id (they come in pairs), or given to a secret-like name.
+AWS_SECRET_LENGTH = 40
 AWS_SECRET = r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
 # The name just before a value: looked for in a bounded window, so the cost stays linear.
 _NAME_BEFORE = re.compile(r"""(?<![\w.-])([A-Za-z_][\w.-]{0,63})["']?\s{0,8}[=:]\s{0,8}["']?$""")
