@@ -9,7 +9,10 @@ import re
 import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from io import BufferedReader
 
 # The largest spec xspec reads (docs/language.md, "Limits"): a thousand times a large
 # real spec, and small enough that parsing the densest such file stays near a gigabyte.
@@ -31,7 +34,7 @@ class SourceTooLarge(OSError):
         self.size = size
 
 
-def open_regular(path: str | Path) -> BinaryIO:
+def open_regular(path: str | Path) -> BufferedReader:
     """``path`` opened for reading in binary, if it is a regular file (symlinks followed);
     NotRegularFile otherwise. Opening is non-blocking, so a FIFO with no writer is
     refused instead of waiting for one, and a device is never read."""

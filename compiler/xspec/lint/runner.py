@@ -9,12 +9,15 @@ from __future__ import annotations
 import functools
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from xspec.diagnostics import Diagnostic
 from xspec.lint.config import Overrides, Settings, settings_for
 from xspec.record import Record
 from xspec.source import SourceFile, read_regular
+
+if TYPE_CHECKING:
+    from xspec.api import Result
 
 
 class Options(NamedTuple):
@@ -23,7 +26,7 @@ class Options(NamedTuple):
 
 
 def lint_file(path: str | Path, settings: Settings | None = None, text: str | None = None,
-              depends: set | None = None, parse=None) -> tuple[list[Diagnostic], object]:
+              depends: set | None = None, parse=None) -> tuple[list[Diagnostic], Result]:
     """Every diagnostic for one spec (checker errors and lint findings), and the
     ``api.Result`` they came from. ``text`` stands in for the file's content; files
     the rules read are added to ``depends``; ``parse`` stands in for the parser."""
