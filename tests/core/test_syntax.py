@@ -103,6 +103,15 @@ def test_trivial_files_parse(text):
     assert diagnostics == [] and module.items == ()
 
 
+def test_the_vendored_parser_is_labelled_with_the_licence_it_embeds():
+    from xspec.syntax import generate
+
+    text = (generate.HERE / "_lark_standalone.py").read_text()
+    assert text.startswith(generate.STANDALONE_HEADER)        # what the generator writes
+    assert "subject to the terms of the Mozilla Public License, v. 2.0" in text
+    assert "MPL-2.0" in generate.STANDALONE_HEADER and "MIT licence" not in generate.STANDALONE_HEADER
+
+
 def test_generated_parser_matches_the_grammar():
     from xspec.syntax import _lark_standalone, _tables
     from xspec.syntax.generate import grammar_digest
