@@ -89,10 +89,6 @@ class Span(NamedTuple):
         return Span(self.path, self.line, self.column, other.end_line, other.end_column,
                     self.start, other.end)
 
-    def shifted(self, lines: int, offset: int) -> Span:
-        return Span(self.path, self.line + lines, self.column, self.end_line + lines,
-                    self.end_column, self.start + offset, self.end + offset)
-
 
 def read_regular_text(path: str | Path) -> str:
     """``read_regular`` decoded as UTF-8 (UnicodeDecodeError if it is not)."""

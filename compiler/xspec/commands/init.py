@@ -96,13 +96,9 @@ def _write(output: Path, text: str, force: bool) -> int:
 def _check(output: Path, text: str):
     """What `xspec check` would say about ``text`` written as ``output``: checker and linter."""
     from xspec import api
+    from xspec.lint import lint_file
+    from xspec.lint.config import ConfigError
 
-    try:
-        from xspec.lint import lint_file
-        from xspec.lint.config import ConfigError
-    except ImportError:          # a build without the linter
-        result = api.check(output, text)
-        return result.diagnostics, result
     try:
         return lint_file(output, text=text)
     except ConfigError as e:

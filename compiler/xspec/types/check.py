@@ -183,9 +183,6 @@ class Checker:
                 self.bag.add("E202", span, where, spec.name,
                              hints=[f"add `{spec.name} = ...`: {spec.doc}"])
 
-    def field_node(self, block: ast.Block, name: str) -> ast.Field | None:
-        return block.field(name)
-
     # -- top-level kinds ---------------------------------------------------------------------
 
     def _check_data(self, module, block) -> M.DataEntry:
