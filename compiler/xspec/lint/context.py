@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from xspec.diagnostics import Diagnostic, Fix, Severity
+from xspec.diagnostics import Diagnostic, Fix, errors
 from xspec.source import Span
 from xspec.types import model as M
 
@@ -25,8 +25,7 @@ class LintContext:
         self.path: Path = loaded.key
         self.project_root = project_root
         self.memo: dict = {}                  # per-module results rules share
-        self._broken = [d.span for d in result.diagnostics
-                        if d.severity is Severity.ERROR and d.span.path == self.source.path]
+        self._broken = [d.span for d in errors(result.diagnostics) if d.span.path == self.source.path]
 
     # -- reporting -----------------------------------------------------------------
 
