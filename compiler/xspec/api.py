@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xspec.diagnostics import Diagnostic, Severity
+from xspec.diagnostics import Diagnostic, has_errors
 from xspec.record import Record, new
 from xspec.resolve.loader import Loader, Program
 from xspec.types.model import CheckedModule
@@ -25,7 +25,7 @@ class Result(Record):
 
     @property
     def has_errors(self) -> bool:
-        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+        return has_errors(self.diagnostics)
 
     def entry_modules(self) -> list[CheckedModule]:
         return [self.modules[k] for k in self.program.entries if k in self.modules]
@@ -89,7 +89,7 @@ class Outcome(Record):
 
     @property
     def has_errors(self) -> bool:
-        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+        return has_errors(self.diagnostics)
 
 
 PARALLEL_THRESHOLD = 64

@@ -7,7 +7,7 @@ processes, and (unlike frozen dataclasses on Python 3.11) free to define at impo
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from xspec.record import Record, new
 from xspec.source import Span
@@ -98,4 +98,15 @@ class DiagnosticBag(Record):
 
     @property
     def has_errors(self) -> bool:
-        return any(d.severity is Severity.ERROR for d in self.items)
+        return has_errors(self.items)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    """Whether any of ``diagnostics`` is an error: what stops a build, a lock or a write.
+    Every "has errors" in xspec asks this (warnings fail `check` only by configuration)."""
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The errors among ``diagnostics``, in their order."""
+    return [d for d in diagnostics if d.severity is Severity.ERROR]

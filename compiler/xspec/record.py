@@ -10,19 +10,25 @@ identity. Unlike dataclasses it compiles nothing when a class is defined: on Pyt
 
 from __future__ import annotations
 
-from typing import dataclass_transform
+from typing import TYPE_CHECKING, Callable, TypeVar, dataclass_transform
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    # What a type checker sees: ``new(list)`` is a default of the field's own type. (mypy
+    # reads a field specifier's default_factory only when it is passed by keyword.)
+    def new(default_factory: Callable[[], T]) -> T: ...
+else:
+    class new:
+        """A default made afresh for each record, e.g. ``packages: dict = new(dict)``."""
+
+        __slots__ = ("default_factory",)
+
+        def __init__(self, default_factory):
+            self.default_factory = default_factory
 
 
-class new:
-    """A default made afresh for each record, e.g. ``packages: dict = new(dict)``."""
-
-    __slots__ = ("default_factory",)
-
-    def __init__(self, default_factory):
-        self.default_factory = default_factory
-
-
-@dataclass_transform(eq_default=False, field_specifiers=(new,))   # for type checkers
+@dataclass_transform(eq_default=False)   # for type checkers: __init__ takes the fields
 class Record:
     _fields: tuple[str, ...] = ()
     _defaults: dict[str, object] = {}

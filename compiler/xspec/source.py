@@ -9,7 +9,10 @@ import re
 import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from io import BufferedReader
 
 # The largest spec xspec reads (docs/language.md, "Limits"): a thousand times a large
 # real spec, and small enough that parsing the densest such file stays near a gigabyte.
@@ -31,7 +34,7 @@ class SourceTooLarge(OSError):
         self.size = size
 
 
-def open_regular(path: str | Path) -> BinaryIO:
+def open_regular(path: str | Path) -> BufferedReader:
     """``path`` opened for reading in binary, if it is a regular file (symlinks followed);
     NotRegularFile otherwise. Opening is non-blocking, so a FIFO with no writer is
     refused instead of waiting for one, and a device is never read."""
@@ -85,10 +88,6 @@ class Span(NamedTuple):
         """The span from the start of this one to the end of ``other``."""
         return Span(self.path, self.line, self.column, other.end_line, other.end_column,
                     self.start, other.end)
-
-    def shifted(self, lines: int, offset: int) -> Span:
-        return Span(self.path, self.line + lines, self.column, self.end_line + lines,
-                    self.end_column, self.start + offset, self.end + offset)
 
 
 def read_regular_text(path: str | Path) -> str:

@@ -182,7 +182,20 @@ def test_a_missing_uv_is_named_with_how_to_install_it(project, capsys, monkeypat
     monkeypatch.setattr(tools, "find_tool", lambda name: None)
     assert run_cli("lock") == 1
     out = capsys.readouterr().out
-    assert "`uv` is not installed (needed to resolve Python packages); install it with `pip install uv`" in out
+    assert ("`uv` is not installed (needed to resolve Python packages); xspec depends on uv: "
+            "reinstall xspec, or install it with `pip install uv`") in out
+
+
+def test_uv_is_found_through_the_uv_package_when_it_is_not_on_path(monkeypatch):
+    """pip puts uv's binary where it puts scripts (a --user or pipx install: not next to
+    this Python, maybe not on PATH); the uv package, a dependency, knows where."""
+    import uv
+
+    from xspec.lock import tools
+
+    monkeypatch.setattr(tools.shutil, "which", lambda name, path=None: None)
+    assert tools.find_tool("uv") == uv.find_uv_bin()
+    assert tools.find_tool("nix") is None
 
 
 def test_locking_one_spec_keeps_the_entries_of_the_others(project, uv):

@@ -77,7 +77,7 @@ def test_a_broken_lock_is_reported_with_its_line(tmp_path, edit, line, words):
     path.write_text(text)
     with pytest.raises(LockError) as caught:
         read_lock(path)
-    expected_line = next(i for i, l in enumerate(text.splitlines(), 1) if line in l)
+    expected_line = next(i for i, text_line in enumerate(text.splitlines(), 1) if line in text_line)
     assert caught.value.line == expected_line
     assert words in caught.value.message
     assert str(caught.value).startswith(f"{path}:{expected_line}: ")

@@ -26,4 +26,4 @@ def test_the_server_exits_cleanly_at_the_end_of_its_input():
 def test_a_missing_pygls_is_explained():
     done = _run(["-c", BLOCK_PYGLS, "lsp"])
     assert done.returncode == 2
-    assert "pip install 'xspec[lsp]'" in done.stderr
+    assert "pip install 'pygls>=2.0,<3'" in done.stderr

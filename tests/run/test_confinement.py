@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.harness import codes
-from tests.run.conftest import run_dir_of, xspec
-from xspec import api
+from tests.run.conftest import xspec
 
 SPEC = """\
 xspec 1

@@ -64,12 +64,12 @@ def write_checked(output: Path, text: str, force: bool, output_format: str, summ
     The report lists the notes about the sources, then what `xspec check` says about
     the new spec (lint warnings included), as one list.
     """
-    from xspec.diagnostics import Severity
+    from xspec.diagnostics import has_errors
 
     found, result = _check(output, text)
     sources = {**(note_sources or {}), **{m.source.path: m.source for m in result.program.modules.values()}}
     _show([*notes, *found], sources, output_format)
-    if any(d.severity is Severity.ERROR for d in found):
+    if has_errors(found):
         click.echo(f"xspec: internal error: the spec for {output} does not check; nothing was "
                    "written. Please report this with the source files.", err=True)
         return 2
@@ -96,13 +96,9 @@ def _write(output: Path, text: str, force: bool) -> int:
 def _check(output: Path, text: str):
     """What `xspec check` would say about ``text`` written as ``output``: checker and linter."""
     from xspec import api
+    from xspec.lint import lint_file
+    from xspec.lint.config import ConfigError
 
-    try:
-        from xspec.lint import lint_file
-        from xspec.lint.config import ConfigError
-    except ImportError:          # a build without the linter
-        result = api.check(output, text)
-        return result.diagnostics, result
     try:
         return lint_file(output, text=text)
     except ConfigError as e:

@@ -136,8 +136,9 @@ def _counts(lock) -> str:
 def _show(diagnostics, sources) -> int:
     from xspec.report.human import render, use_color
 
-    errors = [d for d in diagnostics if d.severity.name == "ERROR"]
-    sys.stdout.write(render(errors, sources, color=use_color(sys.stdout)))
+    from xspec.diagnostics import errors
+
+    sys.stdout.write(render(errors(diagnostics), sources, color=use_color(sys.stdout)))
     return 1
 
 

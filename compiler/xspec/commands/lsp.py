@@ -13,6 +13,7 @@ def command(stdio: bool) -> int:
     try:
         from xspec.lsp.server import main
     except ImportError as e:
-        raise click.ClickException(f"`xspec lsp` needs pygls: pip install 'xspec[lsp]' ({e})") from None
+        raise click.ClickException(f"`xspec lsp` needs pygls, which xspec depends on: reinstall xspec, "
+                                   f"or pip install 'pygls>=2.0,<3' ({e})") from None
     main()
     return 0

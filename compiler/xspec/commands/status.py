@@ -59,10 +59,10 @@ def _status(paths, env: list[str] | None, verify, output_format) -> int:
         raise click.UsageError("no .xspec files found in " + ", ".join(paths))
     loaded = load_projects(files)
     if loaded.bag.has_errors:
+        from xspec.diagnostics import errors
         from xspec.report.human import render
 
-        errors = [d for d in loaded.bag.sorted() if d.severity.name == "ERROR"]
-        sys.stdout.write(render(errors, loaded.sources))
+        sys.stdout.write(render(errors(loaded.bag.sorted()), loaded.sources))
         return 1
     reports = [_project_rows(p, env, verify) for p in loaded.projects]
     drift = any(not row.ok for _, rows in reports for row in rows)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from xspec.syntax import ast
 
@@ -35,7 +36,7 @@ class Note:
 class Entry:
     """One element of a container, with the comments that stick to it."""
 
-    node: object
+    node: Any                  # an AST node (a named tuple with a span)
     hoisted: list[str] = field(default_factory=list)
     trailing: str | None = None
     blank_before: bool = False
@@ -97,7 +98,7 @@ class CommentIndex:
         layout = Layout(None, [Entry(e) for e in elements(node)])
         notes = [note for comment in self._owned.get(id(node), ())
                  if (note := self._place(layout, comment, open_end)) is not None]
-        layout.lines = sorted(layout.lines + notes, key=lambda line: line.start)
+        layout.lines = sorted([*layout.lines, *notes], key=lambda line: line.start)
         self._mark_blank_lines(layout.lines, self._opens.get(id(node), 0))
         return layout
 
@@ -127,7 +128,7 @@ class CommentIndex:
     def _place(self, layout: Layout, comment: ast.Comment, open_end: int | None) -> Note | None:
         """Attach the comment to its neighbour, or return it as a line of its own."""
         text, start = comment.text.rstrip(), comment.span.start
-        entries = layout.lines  # only entries until the notes are merged in
+        entries = cast(list[Entry], layout.lines)  # only entries until the notes are merged in
         index = bisect.bisect_right(entries, start, key=lambda e: e.start) - 1
         previous = entries[index] if index >= 0 else None
         if previous is not None and start < previous.end:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from xspec.diagnostics import Diagnostic, Severity
+from xspec.diagnostics import Diagnostic, has_errors
 from xspec.fmt.comments import CommentIndex, Entry, Note, has_parens
 from xspec.source import SourceFile
 from xspec.syntax import ast
@@ -37,7 +37,7 @@ _EXPLODED = {
 def format_source(source: SourceFile) -> tuple[str | None, list[Diagnostic]]:
     """The canonical text of ``source``, or None when it has syntax errors."""
     module, diagnostics = parse(source)
-    if any(d.severity is Severity.ERROR for d in diagnostics):
+    if has_errors(diagnostics):
         return None, diagnostics
     return format_module(module, source.text), diagnostics
 

@@ -28,9 +28,9 @@ class Imported:
 
     @property
     def has_errors(self) -> bool:
-        from xspec.diagnostics import Severity
+        from xspec.diagnostics import has_errors
 
-        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+        return has_errors(self.diagnostics)
 
 
 def import_sources(paths: list[Path], output: Path) -> Imported:

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xspec.diagnostics import DiagnosticBag, Severity
+from xspec.diagnostics import DiagnosticBag
 from xspec.source import SourceFile, Span
 from xspec.types.schema import BUILTIN_NAMES, KEYWORDS
 
@@ -149,7 +149,7 @@ class Context:
 
     @property
     def has_errors(self) -> bool:
-        return any(d.severity is Severity.ERROR for d in self.bag.items)
+        return self.bag.has_errors
 
     def relative(self, path: Path) -> str:
         """``path`` as the spec will name it: relative to the spec's folder, with `/`."""

@@ -114,7 +114,7 @@ class StageReader:
     tree: dict[str, Y]
     lock: dict
     produced: dict[str, str]
-    data: dict[str, object] = field(default_factory=dict)   # path -> Data, shared by stages
+    data: dict[str, Data] = field(default_factory=dict)   # path -> Data, shared by stages
 
     def stage(self, name: str, node: Y) -> Experiment | None:
         if not node.is_map:

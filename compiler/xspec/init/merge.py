@@ -89,7 +89,7 @@ def _python(env: Env, ctx: Context) -> None:
 
 def exact_pins(env: Env) -> dict[str, str]:
     """name -> version for every package pinned to one version with `==`."""
-    pins = {}
+    pins: dict[str, str] = {}
     for package in env.packages:
         if package.spec.startswith("==") and "," not in package.spec and "*" not in package.spec:
             pins.setdefault(package.identity.partition("[")[0], package.spec[2:])

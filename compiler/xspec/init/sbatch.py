@@ -123,8 +123,9 @@ def _statement(text: str, origin: Origin, ctx: Context, script: Script) -> None:
         _module(words, text, origin, ctx, script)
     elif _EXPORT.match(text):
         _export(_EXPORT.match(text).group(1), origin, ctx, script)
-    elif _ASSIGNMENT.match(text):
-        _assignment(*_ASSIGNMENT.match(text).groups(), text, origin, ctx, script)
+    elif assignment := _ASSIGNMENT.match(text):
+        name, value = assignment.groups()
+        _assignment(name, value, text, origin, ctx, script)
     elif words[0] == "cd" and len(words) == 2 and "$" not in words[1]:
         script.experiment.workdir = ctx.workdir(ctx.folder(origin.source) / words[1])
     elif _ENV_SETUP.match(text):

@@ -228,7 +228,8 @@ def per_node(ctx: Context, script) -> None:
     resources, pending = script.experiment.resources, script.per_task
     nodes = resources.get("nodes", 1)
     if "ntasks" in pending:
-        _ntasks(*pending.pop("ntasks"), nodes, ctx, script)
+        value, origin = pending.pop("ntasks")
+        _ntasks(value, origin, nodes, ctx, script)
     tasks = resources.get("tasks_per_node", 1)
     if "gpus-per-task" in pending:
         value, origin = pending.pop("gpus-per-task")
@@ -242,7 +243,8 @@ def per_node(ctx: Context, script) -> None:
     for name, count in (("mem-per-cpu", resources.get("cpus", 1) * tasks),
                         ("mem-per-gpu", resources.get("gpus", 0))):
         if name in pending:
-            _memory_per(name, *pending.pop(name), count, ctx, script)
+            value, origin = pending.pop(name)
+            _memory_per(name, value, origin, count, ctx, script)
 
 
 def _ntasks(value: str, origin: Origin, nodes: int, ctx: Context, script) -> None:

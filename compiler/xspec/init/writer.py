@@ -223,11 +223,8 @@ def render(draft: D.Draft) -> str:
 
 
 def canonical(text: str) -> str:
-    """The project formatter's layout of ``text``, when the formatter is installed."""
-    try:
-        from xspec.api import format_text
+    """The project formatter's layout of ``text`` (``text`` itself if it does not parse)."""
+    from xspec.api import format_text
 
-        formatted, _ = format_text(text, "<init>")
-    except ImportError:     # the formatter ships separately in some builds
-        return text
+    formatted, _ = format_text(text, "<init>")
     return formatted if formatted else text

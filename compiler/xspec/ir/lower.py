@@ -16,6 +16,7 @@ import posixpath
 import re
 import shlex
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from xspec import __version__
@@ -121,7 +122,7 @@ class _Lowering:
 
     def _check_variable_names(self, exp: M.Experiment, lowered: dict) -> None:
         """The env's and the profile's vars become `export NAME=...` lines: names must be names."""
-        owners = [(exp.env, lowered["env"]["vars"]),
+        owners: list[tuple[Any, dict]] = [(exp.env, lowered["env"]["vars"]),
                   (exp.determinism, (lowered["determinism"] or {}).get("vars", {}))]
         for owner, variables in owners:
             for name in [n for n in variables if not ENV_NAME.match(n)]:

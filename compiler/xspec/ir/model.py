@@ -46,10 +46,6 @@ def fill(template: list[dict], job: dict, param_types: dict[str, str]) -> str:
     return "".join(part_text(p, job, param_types) for p in template)
 
 
-def is_static(template: list[dict]) -> bool:
-    return all("text" in p for p in template)
-
-
 def param_types(experiment: dict) -> dict[str, str]:
     return {p["name"]: p["type"] for p in experiment["params"]}
 

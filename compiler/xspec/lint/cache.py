@@ -4,9 +4,9 @@ Like ruff's and black's caches, an entry is keyed by everything its diagnostics
 depend on: the spec's bytes, the settings that apply to it, the xspec version (and,
 so that a development checkout never serves stale results, the size and mtime of
 xspec's own source files), the working folder (paths are shown relative to it) and
-the project root. The modules a spec imports, the project's xspec.lock and any file
-a rule declared with ``ctx.depend`` are recorded in the entry with their hashes and
-checked on every lookup: an entry is used only if they are unchanged (or still missing).
+the project root. The modules a spec imports and the project's xspec.lock are
+recorded in the entry with their hashes and checked on every lookup: an entry is
+used only if they are unchanged (or still missing).
 
 Entries live in ``.xspec-cache/`` at the project root, one small JSON file each,
 written to a temporary file and renamed, so parallel workers never see half an entry.

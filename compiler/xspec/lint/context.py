@@ -11,14 +11,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from xspec.diagnostics import Diagnostic, Fix, Severity
+from xspec.diagnostics import Diagnostic, Fix, errors
 from xspec.source import Span
 from xspec.types import model as M
 
 
 class LintContext:
-    def __init__(self, result, loaded, module: M.CheckedModule, project_root: Path,
-                 depends: set | None = None):
+    def __init__(self, result, loaded, module: M.CheckedModule, project_root: Path):
         self.result = result                  # api.Result: the whole checked program
         self.loaded = loaded                  # resolve.loader.LoadedModule
         self.module = module
@@ -26,9 +25,7 @@ class LintContext:
         self.path: Path = loaded.key
         self.project_root = project_root
         self.memo: dict = {}                  # per-module results rules share
-        self.depends = depends if depends is not None else set()
-        self._broken = [d.span for d in result.diagnostics
-                        if d.severity is Severity.ERROR and d.span.path == self.source.path]
+        self._broken = [d.span for d in errors(result.diagnostics) if d.span.path == self.source.path]
 
     # -- reporting -----------------------------------------------------------------
 
@@ -38,11 +35,6 @@ class LintContext:
 
         info = CODES[code]
         return Diagnostic(code, info.severity, span, info.message.format(*args), tuple(hints), fix)
-
-    def depend(self, path: Path) -> None:
-        """Declare that findings read ``path`` (a lockfile, a data file): the cache then
-        re-checks the spec when that file changes, appears or disappears."""
-        self.depends.add(Path(path).resolve())
 
     # -- what rules look at -----------------------------------------------------------
 

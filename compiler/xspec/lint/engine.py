@@ -15,24 +15,23 @@ from xspec.lint.context import LintContext
 from xspec.lint.registry import all_rules
 
 
-def lint_result(result, settings: Settings, depends: set | None = None) -> list[Diagnostic]:
-    """Lint diagnostics for every entry module of ``result`` (an ``api.Result``).
-    Files the rules read besides the specs are added to ``depends``."""
+def lint_result(result, settings: Settings) -> list[Diagnostic]:
+    """Lint diagnostics for every entry module of ``result`` (an ``api.Result``)."""
     found: list[Diagnostic] = []
     for key in result.program.entries:
         loaded = result.program.modules.get(key)
         module = result.modules.get(key)
         if module is None or loaded is None or loaded.is_stdlib or loaded.not_a_spec:
             continue
-        found.extend(lint_module(result, loaded, module, settings, depends))
+        found.extend(lint_module(result, loaded, module, settings))
     return found
 
 
-def lint_module(result, loaded, module, settings: Settings, depends=None) -> list[Diagnostic]:
+def lint_module(result, loaded, module, settings: Settings) -> list[Diagnostic]:
     from xspec.resolve.loader import project_root
 
     enabled = settings.enabled_codes(loaded.key)
-    ctx = LintContext(result, loaded, module, project_root(loaded.key), depends)
+    ctx = LintContext(result, loaded, module, project_root(loaded.key))
     found = _run_rules(ctx, enabled)
     directives, problems = suppress.parse(loaded.tree.comments, loaded.source)
     found = suppress.apply(found, directives)

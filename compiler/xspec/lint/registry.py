@@ -49,7 +49,6 @@ class Rule(NamedTuple):
 
 RULES: dict[str, Rule] = {}
 _BY_NAME: dict[str, str] = {}
-_EXTRA_PACKAGES: list[str] = []
 _LOADED: set[str] = set()
 _SORTED: dict[str, Rule] = {}
 
@@ -86,17 +85,10 @@ def _validate(found: Rule) -> None:
         raise RegistryError(f"{found.code} is registered twice")
 
 
-def add_rule_package(package: str) -> None:
-    """Load rules from another package too (e.g. ``xspec.lock.rules``)."""
-    if package not in _EXTRA_PACKAGES:
-        _EXTRA_PACKAGES.append(package)
-
-
 def all_rules() -> dict[str, Rule]:
     """Every registered rule, by code, loading the rule modules on first use.
     The dict is shared: do not modify it."""
-    for package in ("xspec.lint.rules", *_EXTRA_PACKAGES):
-        _load_package(package)
+    _load_package("xspec.lint.rules")
     if len(_SORTED) != len(RULES):
         _SORTED.clear()
         _SORTED.update(sorted(RULES.items(), key=lambda item: _order(item[0])))

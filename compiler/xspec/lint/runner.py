@@ -10,12 +10,15 @@ import functools
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from xspec.diagnostics import Diagnostic
 from xspec.lint.config import Overrides, Settings, settings_for
 from xspec.record import Record
 from xspec.source import SourceFile, read_regular
+
+if TYPE_CHECKING:
+    from xspec.api import Result
 
 
 class Options(NamedTuple):
@@ -31,17 +34,17 @@ class Options(NamedTuple):
 
 
 def lint_file(path: str | Path, settings: Settings | None = None, text: str | None = None,
-              depends: set | None = None, parse=None) -> tuple[list[Diagnostic], object]:
+              parse=None) -> tuple[list[Diagnostic], Result]:
     """Every diagnostic for one spec (checker errors and lint findings), and the
-    ``api.Result`` they came from. ``text`` stands in for the file's content; files
-    the rules read are added to ``depends``; ``parse`` stands in for the parser."""
+    ``api.Result`` they came from. ``text`` stands in for the file's content; ``parse``
+    stands in for the parser."""
     from xspec import api
     from xspec.lint.engine import lint_result
 
     path = Path(path)
     settings = settings or settings_for(path)
     result = api.check(path, text, parse)
-    found = result.diagnostics + lint_result(result, settings, depends)
+    found = result.diagnostics + lint_result(result, settings)
     return sorted(found, key=lambda d: d.sort_key), result
 
 
@@ -112,8 +115,7 @@ def _cached(path: Path, options: Options):
 
 
 def _fresh(path: Path, settings: Settings, cache_at) -> tuple[list[Diagnostic], dict]:
-    depends: set[Path] = set()
-    found, result = lint_file(path, settings, depends=depends)
+    found, result = lint_file(path, settings)
     modules = result.program.modules.values()
     shown = {d.span.path for d in found}
     sources = {m.source.path: m.source for m in modules if m.source.path in shown}
@@ -123,9 +125,8 @@ def _fresh(path: Path, settings: Settings, cache_at) -> tuple[list[Diagnostic], 
 
         cache, key = cache_at
         entry = path.resolve()
-        # The lock rules (PIN02x) read the project's lockfile.
-        depends |= {m.key for m in modules if m.key != entry}
-        depends.add(project_root(entry) / "xspec.lock")
+        # The imported modules, and the project's lockfile, which the lock rules (PIN001, PIN020) read.
+        depends = {m.key for m in modules if m.key != entry} | {project_root(entry) / "xspec.lock"}
         cache.put(key, found, {str(p): file_hash(p) for p in sorted(depends)},
                   {m.source.path: str(m.key) for m in modules})
     return found, sources

@@ -12,32 +12,6 @@ from xspec.types import model as M
 PROSE_FIELDS = ("description",)
 
 
-def _is_prose(node) -> bool:
-    return type(node) is ast.Field and node.key.text in PROSE_FIELDS
-
-
-def strings(tree: ast.Module) -> list[ast.Str]:
-    """String literals a job can see: prose fields, param docs and import paths left out."""
-    items = tuple(i for i in tree.items if type(i) is not ast.Import)
-    found, docs = [], set()
-    for node in ast.walk(items, _is_prose):
-        kind = type(node)
-        if kind is ast.Param and node.doc is not None:
-            docs.add(id(node.doc))
-        elif kind is ast.Str and id(node) not in docs:
-            found.append(node)
-    return found
-
-
-def refs(tree: ast.Module) -> Iterator[ast.Ref]:
-    """Every reference in a module, including ``${...}`` inside strings."""
-    for node in ast.walk(tree.items):
-        if isinstance(node, ast.Ref):
-            yield node
-        elif isinstance(node, ast.Str):
-            yield from (p for p in node.parts if isinstance(p, ast.Ref))
-
-
 # ---- the checked model ---------------------------------------------------------------
 
 def placeholders(value: Any) -> Iterator[M.Placeholder]:

@@ -147,7 +147,7 @@ class Hasher:
     def digest_all(self, targets: dict[str, Path]) -> dict[str, Hashed | DataError]:
         """Hash each named file or folder; a failure is returned, not raised."""
         listed = {name: self._list(path) for name, path in targets.items()}
-        hashes, todo = {}, []
+        hashes, todo = dict[Path, Hashed | DataError](), list[tuple[Path, os.stat_result]]()
         for name, files in listed.items():
             if not isinstance(files, DataError):
                 todo += self._lookup(name, files.values(), hashes)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,8 +132,9 @@ def _data_rows(name: str, request: dict, locked) -> list[Drift]:
 
 def _removed(project: Project, lock: Lock) -> list[Drift]:
     """Lock entries whose spec was loaded but no longer defines them, or no longer exists."""
-    rows, exists = [], {}
-    for kind, table, current in (("env", lock.envs, project.envs), ("data", lock.data, project.data)):
+    rows, exists = list[Drift](), dict[str | None, bool]()
+    tables: tuple[tuple[str, dict[str, Any], dict], ...] = (("env", lock.envs, project.envs), ("data", lock.data, project.data))
+    for kind, table, current in tables:
         for name, item in sorted(table.items()):
             if item.spec not in exists:
                 exists[item.spec] = item.spec is not None and (project.root / item.spec).is_file()

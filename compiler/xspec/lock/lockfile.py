@@ -248,7 +248,7 @@ def _key_line(text: str, path: list) -> int | None:
     list index) moves the search start; a ``key =`` line after it is the answer.
     """
     lines = text.splitlines()
-    start, line, tables = 0, None, []
+    start, line, tables = 0, None, list[str]()
     for i, part in enumerate(path):
         if isinstance(part, int):
             found = _nth_header(lines, start, tables, part, array=True)

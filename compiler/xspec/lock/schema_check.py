@@ -22,13 +22,16 @@ def compile_schema(schema: dict) -> Check:
     return _compile(schema, schema.get("$defs", {}), {})
 
 
-def _compile(node: dict, defs: dict, done: dict) -> Check:
+def _compile(node: dict, defs: dict, done: dict[str, Check]) -> Check:
     if "$ref" in node:
         name = node["$ref"].removeprefix("#/$defs/")
         if name not in done:
             done[name] = lambda value: True        # placeholder while compiling a cycle
             done[name] = _compile(defs[name], defs, done)
-        return lambda value, name=name: done[name](value)
+
+        def follow(value: Any) -> bool:
+            return done[name](value)
+        return follow
     checks = [_keyword(key, node, defs, done) for key in node if key not in _IGNORED]
     return lambda value: all(check(value) for check in checks)
 

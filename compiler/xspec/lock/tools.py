@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 INSTALL_HINTS = {
-    "uv": "install it with `pip install uv` (or see https://docs.astral.sh/uv/)",
+    "uv": "xspec depends on uv: reinstall xspec, or install it with `pip install uv` "
+          "(or see https://docs.astral.sh/uv/)",
     "nix": "install Nix (Debian: `apt-get install nix-bin`; elsewhere https://nixos.org/download)",
     "skopeo": "install skopeo (Debian/Ubuntu: `apt-get install skopeo`) or crane",
     "crane": "install crane (https://github.com/google/go-containerregistry) or skopeo",
@@ -34,8 +35,21 @@ class ToolError(Exception):
 
 
 def find_tool(name: str) -> str | None:
-    """The tool on PATH, or next to this Python (pip puts uv into the venv's bin)."""
-    return shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    """The tool on PATH, or next to this Python (pip puts uv into the venv's bin), or,
+    for uv, the binary of the uv package xspec depends on (wherever pip put its scripts)."""
+    return (shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+            or (_bundled_uv() if name == "uv" else None))
+
+
+def _bundled_uv() -> str | None:
+    try:
+        from uv import find_uv_bin   # imported here: only a lock or an --isolated run needs uv
+    except ImportError:
+        return None
+    try:
+        return find_uv_bin()
+    except FileNotFoundError:
+        return None
 
 
 def require_tool(name: str, why: str = "") -> str:

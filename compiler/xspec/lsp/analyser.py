@@ -28,10 +28,6 @@ class Analyser:
         self._running: set[str] = set()
         self._waiters: dict[str, list[asyncio.Future]] = {}
 
-    @property
-    def open_uris(self) -> list[str]:
-        return list(self._wanted)
-
     def submit(self, request: Request) -> None:
         self._wanted[request.uri] = request
         if request.uri not in self._running:

@@ -8,9 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from typing import TYPE_CHECKING
+
 from xspec.diagnostics import Diagnostic
 from xspec.lsp.convert import LineIndex
 from xspec.resolve.loader import LoadedModule
+
+if TYPE_CHECKING:
+    from xspec.api import Result
 
 log = logging.getLogger("xspec.lsp")
 
@@ -29,7 +34,7 @@ class Request:
 class Analysis:
     request: Request
     index: LineIndex
-    result: object = None                     # api.Result, or None when the core failed
+    result: Result | None = None              # None when the core failed
     diagnostics: list[Diagnostic] = field(default_factory=list)   # this document's only
     error: str | None = None                  # the traceback when the core failed
     memo: dict = field(default_factory=dict)  # per-analysis caches of features

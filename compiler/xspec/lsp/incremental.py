@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from typing import Any
 
 from xspec.source import SourceFile, Span
 from xspec.syntax import ast
@@ -34,7 +35,7 @@ def parse(source: SourceFile):
     pieces = _pieces(source)
     if pieces is None:
         return core.parse(source)
-    header, items, comments = None, [], []
+    header, items, comments = None, list[ast.Item](), list[ast.Comment]()
     for index, module in enumerate(pieces):
         header = module.header if index == 0 else header
         items.extend(module.items)
@@ -105,7 +106,7 @@ def _shift(node, lines: int, offset: int):
 _SCALARS = {"str", "int", "float", "bool"}
 
 
-def _plan(kind: type) -> tuple[tuple[str, bool], ...]:
+def _plan(kind: Any) -> tuple[tuple[str, bool], ...]:
     """Each field, and whether it is a plain value that needs no shifting (by annotation)."""
     return tuple((name, kind.__annotations__[name] in _SCALARS) for name in kind._fields)
 

@@ -67,7 +67,7 @@ class _Frame:
                  f'transform="rotate(-90 14 {HEIGHT / 2})">{escape(ylabel)}</text>']
         every = max(1, math.ceil(len(self.xticks) / MAX_LABELS))
         for tick in self.xticks[::every]:
-            text = self.categories[tick] if self.categories else _num(tick)
+            text = self.categories[int(tick)] if self.categories else _num(tick)
             parts.append(f'<text x="{self.x(tick):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">'
                          f'{escape(text)}</text>')
         for tick in self.yticks:

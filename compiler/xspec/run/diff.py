@@ -190,10 +190,10 @@ def diff_locks(a: dict, b: dict, out: Difference) -> None:
 def diff_runs(a: dict, b: dict, out: Difference) -> None:
     run_a, run_b, m_a, m_b = a["run"], b["run"], a["manifest"], b["manifest"]
     diff_irs(_bundled_ir(run_a), _bundled_ir(run_b), out)
-    locks = [_bundled_lock(run_a, m_a), _bundled_lock(run_b, m_b)]
-    if all(locks):
+    lock_a, lock_b = _bundled_lock(run_a, m_a), _bundled_lock(run_b, m_b)
+    if lock_a and lock_b:
         inner = Difference()
-        diff_locks(*locks, inner)
+        diff_locks(lock_a, lock_b, inner)
         inner.rows.pop("lock", None)            # the digest is in the spec section already
         for section, lines in inner.rows.items():
             for line in lines:

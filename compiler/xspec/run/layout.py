@@ -7,7 +7,6 @@ replacing it, which is what "a later run never overwrites an earlier one" rests 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -193,10 +192,6 @@ def sha256_of(path: Path) -> str:
     from xspec.lock.data import sha256_file
 
     return "sha256:" + sha256_file(path).sha256
-
-
-def sha256_text(text: str) -> str:
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def utc_now() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from typing import TextIO
 
 BAR_WIDTH = 28
 
@@ -13,7 +14,7 @@ BAR_WIDTH = 28
 class Progress:
     total: int
     labels: dict[int, str] = field(default_factory=dict)   # job index -> "lr=0.05 epochs=50"
-    stream: object = None
+    stream: TextIO | None = None                            # sys.stderr when None
     done: int = 0
     failed: int = 0
     running: int = 0

@@ -229,7 +229,7 @@ def _same_kind_unequal(self, other):
 _NODE_TYPE_SET = frozenset(NODE_TYPES)
 for _kind in NODE_TYPES:
     # Assigned after the class is made, so each keeps tuple's hash (equal nodes, equal hashes).
-    _kind.__eq__, _kind.__ne__ = _same_kind_equal, _same_kind_unequal
+    _kind.__eq__, _kind.__ne__ = _same_kind_equal, _same_kind_unequal   # type: ignore[method-assign]
 
 
 # ---- walking a tree ----------------------------------------------------------
@@ -237,7 +237,7 @@ for _kind in NODE_TYPES:
 _NO_NODES = {"str", "int", "float", "bool", "Span", "tuple[str, ...]"}   # field annotations
 
 
-def _child_fields(kind: type) -> tuple[int, ...]:
+def _child_fields(kind: Any) -> tuple[int, ...]:
     """Positions of the fields of a node type that can hold nodes, last first."""
     return tuple(i for i, name in reversed(list(enumerate(kind._fields)))
                  if kind.__annotations__[name] not in _NO_NODES)

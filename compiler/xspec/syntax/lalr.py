@@ -33,6 +33,13 @@ class Token(str):
     """A terminal's text, with what the AstBuilder reads of lark's ``Token``."""
 
     __slots__ = ("type", "start_pos", "line", "column", "end_line", "end_column", "end_pos")
+    type: str
+    start_pos: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    end_pos: int
 
 
 class TableDriver:

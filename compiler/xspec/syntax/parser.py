@@ -139,7 +139,7 @@ def _parse_items_separately(source: SourceFile, bag: DiagnosticBag) -> ast.Modul
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     starts.append(len(text))
-    header, items, comments, lost = None, [], [], []
+    header, items, comments, lost = None, list[ast.Item](), list[ast.Comment](), []
     line_offset = 0   # counted on from item to item: counting from the start was n²
     for begin, end in zip(starts, starts[1:]):
         module, error = _parse_text(source, text[begin:end], line_offset, begin, bag)

@@ -6,6 +6,7 @@ lark's ``Token`` or lalr.py's."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from xspec.syntax import ast
 from xspec.syntax.strings import MAX_STRING_CHARS, StringError, split_string
@@ -54,7 +55,7 @@ def _meaningful(children):
             if c is not None and not (isinstance(c, str) and c.type not in _VALUE_TOKENS)]
 
 
-def _first_located(children):
+def _first_located(children) -> Any:
     """The first child with a position: not a missing optional, not a newline."""
     for child in children:
         if child is not None and not (isinstance(child, str) and child.type == "_NL"):

@@ -70,7 +70,7 @@ class Checker:
             return checked
         self._check_header(module)
         self.symbols(module)   # reports duplicate and unknown top-level items
-        collections = {"data": checked.data, "env": checked.envs, "profile": checked.profiles,
+        collections: dict[str, dict[str, Any]] = {"data": checked.data, "env": checked.envs, "profile": checked.profiles,
                        "preset": checked.presets, "experiment": checked.experiments}
         for block in module.tree.blocks:
             kind = block.kind.text
@@ -182,9 +182,6 @@ class Checker:
                 span = (block.name or block.kind).span
                 self.bag.add("E202", span, where, spec.name,
                              hints=[f"add `{spec.name} = ...`: {spec.doc}"])
-
-    def field_node(self, block: ast.Block, name: str) -> ast.Field | None:
-        return block.field(name)
 
     # -- top-level kinds ---------------------------------------------------------------------
 

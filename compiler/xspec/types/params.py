@@ -152,7 +152,7 @@ class ParamChecker:
     def _zip_lengths(self, block, sweep):
         lengths = {name: len(values) for name, values in sweep.axes.items()}
         if len(set(lengths.values())) > 1:
-            shown = ", ".join(f"{n}: {l}" for n, l in lengths.items())
+            shown = ", ".join(f"{n}: {count}" for n, count in lengths.items())
             self.bag.add("E215", block.kind.span, f"zip needs lists of the same length ({shown})",
                          hints=["use `sweep grid` for every combination"])
 

@@ -21,7 +21,7 @@ them all at import took 10 ms of every cold `xspec check`.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Problem(NamedTuple):
@@ -224,7 +224,7 @@ _QUALIFIED_PART = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?"
 QUALIFIED_NAME = rf"(?:(?P<prefix>{_LABEL}(?:\.{_LABEL})*)/)?(?P<name>{_QUALIFIED_PART})"
 LABEL_VALUE = rf"(?:{_QUALIFIED_PART})?"
 SECRET_KEY = r"[-._A-Za-z0-9]+"
-_TOLERATION = {"key": "qualified", "operator": ("Exists", "Equal"), "value": "label value",
+_TOLERATION: dict[str, Any] = {"key": "qualified", "operator": ("Exists", "Equal"), "value": "label value",
                "effect": ("NoSchedule", "PreferNoSchedule", "NoExecute"), "tolerationSeconds": int}
 
 

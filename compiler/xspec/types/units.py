@@ -52,10 +52,3 @@ def format_duration(seconds: int) -> str:
         if seconds and seconds % DURATION_UNITS[unit] == 0:
             return f"{seconds // DURATION_UNITS[unit]}{unit}"
     return f"{seconds}s"
-
-
-def format_size(size: int) -> str:
-    for unit in ("TiB", "GiB", "MiB", "KiB", "TB", "GB", "MB", "KB"):
-        if size and size % SIZE_UNITS[unit] == 0:
-            return f"{size // SIZE_UNITS[unit]}{unit}"
-    return f"{size}B"

@@ -48,7 +48,7 @@ async function start(): Promise<void> {
   } catch (error) {
     const shown = launch.command + " " + launch.args.join(" ");
     void vscode.window.showErrorMessage(
-      `xspec: could not start \`${shown}\` (${error}). Install xspec with \`pip install 'xspec[lsp]'\` ` +
+      `xspec: could not start \`${shown}\` (${error}). Install xspec with \`pip install xspec\` ` +
         "or set `xspec.server.command`.",
     );
   }

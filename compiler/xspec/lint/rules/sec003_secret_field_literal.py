@@ -70,7 +70,7 @@ def _evaluated(ctx):
 def _literal(value) -> str | None:
     """The evaluated value when it is plain text (a template without placeholders)."""
     if isinstance(value, M.Template):
-        return None if value.placeholders else "".join(value.parts)
+        return None if value.placeholders else "".join(str(part) for part in value.parts)
     return value if isinstance(value, str) else None
 
 

@@ -63,7 +63,7 @@ def _fix(analysis: Analysis, d: Diagnostic) -> lsp.CodeAction:
 
 def _fix_all(analysis: Analysis) -> list[lsp.CodeAction]:
     """Every safe fix whose edits do not clash with an earlier one's, as `--fix` applies them."""
-    chosen, taken = [], []
+    chosen, taken = list[lsp.TextEdit](), list[tuple[int, int]]()
     for d in analysis.diagnostics:
         if d.fix is None or not d.fix.safe:
             continue

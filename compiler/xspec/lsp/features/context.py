@@ -233,7 +233,7 @@ def _closed(string: str) -> bool:
 
 def _take_dotted(context: Context) -> None:
     """Move `a.b.` from the statement into ``dotted`` when the prefix follows a dot."""
-    statement, names = context.statement, []
+    statement, names = context.statement, list[str]()
     while len(statement) >= 2 and statement[-1].value == "." and statement[-2].type == "name":
         names.insert(0, statement[-2].value)
         statement = statement[:-2]

@@ -102,7 +102,7 @@ def imported(module: LoadedModule, node: ast.Import, target: LoadedModule | None
 
 def module_doc(module: LoadedModule) -> str:
     """The module's first comment paragraph: what the file is for."""
-    lines = []
+    lines: list[tuple[int, str]] = []
     for comment in sorted(module.tree.comments, key=lambda c: c.span.line):
         if lines and comment.span.line != lines[-1][0] + 1:
             break

@@ -27,6 +27,3 @@ def enclosing_blocks(chain: list) -> list[ast.Block]:
     return [n for n in chain if isinstance(n, ast.Block)]
 
 
-def ident_at(chain: list, offset: int) -> ast.Ident | None:
-    last = chain[-1] if chain else None
-    return last if isinstance(last, ast.Ident) and contains(last, offset) else None

@@ -66,8 +66,8 @@ def local_symbols(key: Path, block: ast.Block) -> dict[str, Symbol]:
     """An experiment's params, secrets and lets."""
     table: dict[str, Symbol] = {}
     for member in block.members:
-        kind = {ast.Param: "param", ast.Secret: "secret", ast.Let: "let"}.get(type(member))
-        if kind is not None:
+        if isinstance(member, (ast.Param, ast.Secret, ast.Let)):
+            kind = {ast.Param: "param", ast.Secret: "secret", ast.Let: "let"}[type(member)]
             table.setdefault(member.name.text, Symbol(kind, member.name.text, key, member.name.span, member))
     return table
 

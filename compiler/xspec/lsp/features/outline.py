@@ -78,7 +78,7 @@ def _fold(node) -> lsp.FoldingRange | None:
 
 
 def _comment_folds(comments) -> list[lsp.FoldingRange]:
-    folds, run = [], []
+    folds, run = list[list[int]](), list[int]()   # runs of consecutive comment lines
     for comment in sorted(comments, key=lambda c: c.span.line):
         if run and comment.span.line != run[-1] + 1:
             folds.append(run)
