@@ -1,4 +1,4 @@
-"""The `xspec` command line: a thin shell over ``xspec.api``.
+"""The `xspec` command line: one module per command, each loading specs through ``xspec.api``.
 
 Each command lives in ``xspec/commands/<name>.py`` and is imported only when it
 runs, so `xspec check` never pays for the modules `xspec build` needs.

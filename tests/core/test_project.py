@@ -38,3 +38,10 @@ def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"^python3 -m venv .*pytest.*$", readme, re.M)
     assert len(commands) == 1
     assert commands[0] in (REPO / ".ci" / "run").read_text()
+
+
+def test_ci_runs_the_readme_lint_command():
+    readme = (REPO / "README.md").read_text()
+    commands = re.findall(r"^\.venv/bin/pip install .*ruff check.*mypy$", readme, re.M)
+    assert len(commands) == 1
+    assert commands[0] in (REPO / ".ci" / "run").read_text()
