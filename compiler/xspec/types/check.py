@@ -249,6 +249,9 @@ class Checker:
                 settings[name] = value
         return settings
 
+    def _check_variant(self, module, block) -> None:
+        return None     # checked as the merged file it makes (types/variants.py), not as a value
+
     def _check_experiment(self, module, block) -> M.Experiment:
         from xspec.types.experiment import check_experiment
 
