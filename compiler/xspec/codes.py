@@ -153,12 +153,12 @@ CODES.update(GRAPH)
 
 # ---- variants: named overlays of a file's experiments (xspec/types/variants.py) ---------
 VARIANTS = _table("types", [
-    ("E250", "unknown-variant-experiment", E, "variant `{}` overlays `experiment {}`, which this file "
-     "does not define",
+    ("E250", "unknown-variant-experiment", E,
+     "variant `{}` overlays `experiment {}`, which this file does not define",
      "A variant's `experiment NAME { ... }` names no experiment of the variant's own file."),
     ("E251", "not-an-overlay", E, "{}",
-     "A variant holds `experiment NAME { ... }` overlays of fields, `resources`, `sweep` and "
-     "`target` blocks only, each experiment once."),
+     ("A variant holds `experiment NAME { ... }` overlays of fields, `resources`, `sweep` and "
+      "`target` blocks only, each experiment once.")),
 ])
 CODES.update(VARIANTS)
 

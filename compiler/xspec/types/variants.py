@@ -21,6 +21,7 @@ from xspec.types.values import did_you_mean
 
 KIND = "variant"
 OVERLAID_BLOCKS = ("resources", "sweep", "target")
+_PARAM_HINT = "a param keeps its declaration; give it values with a `sweep` in the variant"
 
 
 class UnknownVariant(Exception):
@@ -106,8 +107,7 @@ def _merged_experiment(base: ast.Block, patch: ast.Block, bag: DiagnosticBag) ->
         if not (isinstance(member, ast.Block) and member.kind.text in OVERLAID_BLOCKS):
             bag.add("E251", _span(member), f"a variant cannot change {_what(member)}: it changes "
                     "fields and `resources`, `sweep` and `target` blocks",
-                    hints=["a param keeps its declaration; give it values with a `sweep` in "
-                           "the variant"] if isinstance(member, ast.Param) else [])
+                    hints=[_PARAM_HINT] if isinstance(member, ast.Param) else [])
             continue
         same = next((i for i, m in enumerate(members) if isinstance(m, ast.Block)
                      and _block_key(m) == _block_key(member)), None)
