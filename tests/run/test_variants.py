@@ -79,3 +79,13 @@ def test_verify_accepts_the_smoke_run(two_runs):
     root, smoke, _ = two_runs
     checked = xspec(["verify", smoke], cwd=root)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_reproduce_rebuilds_the_smoke_run_as_the_smoke_run(two_runs):
+    """The recorded variant is applied again: the bundled spec gives the recorded digest."""
+    root, smoke, _ = two_runs
+    again = xspec(["reproduce", smoke], cwd=root)
+    assert again.returncode == 0, again.stdout + again.stderr
+    said = again.stdout + again.stderr
+    assert "--epochs 1 " in said and "1 job reproduced: bitwise identical" in said
+    assert "RUN003" not in said
