@@ -65,9 +65,10 @@ def _check_program(program: Program, variant: str | None = None) -> Result:
     from xspec.types.check import Checker
 
     chosen = variants.choose(program, variant) if variant is not None else None
-    modules = Checker(program).run()
+    checker = Checker(program)
+    modules = checker.run()
     if chosen is None:
-        variants.check_every_variant(program)
+        variants.check_every_variant(program, checker)
     return Result(program, modules, program.bag.sorted(), chosen)
 
 

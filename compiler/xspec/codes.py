@@ -159,6 +159,8 @@ VARIANTS = _table("types", [
     ("E251", "not-an-overlay", E, "{}",
      ("A variant holds `experiment NAME { ... }` overlays of fields, `resources`, `sweep` and "
       "`target` blocks only, each experiment once.")),
+    ("E252", "too-many-variants", E, "a file may define at most {} variants",
+     "More variants in one file than the limit (docs/language.md, \"Limits\")."),
 ])
 CODES.update(VARIANTS)
 

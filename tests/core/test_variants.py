@@ -10,11 +10,11 @@ from importlib.resources import files
 
 import jsonschema
 import pytest
+from xspec import api
+from xspec.types.variants import UnknownVariant
 
 from tests.build.support import compile_files, run_xspec
 from tests.conftest import FIXTURES
-from xspec import api
-from xspec.types.variants import UnknownVariant
 
 FIT = FIXTURES / "run" / "variants"
 
@@ -173,3 +173,53 @@ variant wrong { experiment train { env = nowhere } }
     assert result.experiments[0].env.name == "py312"
     wrong = [(d.code, d.span.line) for d in api.check(spec).diagnostics]
     assert wrong == [("E120", 14)]
+
+
+STEPS = """xspec 1
+env py { python = "3.11.9" }
+experiment prepare {
+  env = py
+  run = ["python3", "p.py"]
+  outputs = { data = "d.csv" }
+}
+experiment train {
+  env = py
+  after = [prepare]
+  param lr: float = 0.1
+  sweep grid { lr = [0.1, 0.2] }
+  run = ["python3", "t.py", prepare.outputs.data, lr]
+  outputs = { model = "m.txt" }
+}
+experiment evaluate {
+  env = py
+  after = [train.each]
+  param lr: float = 0.1
+  sweep grid { lr = [0.1, 0.2] }
+  run = ["python3", "e.py", train.outputs.model]
+}
+"""
+
+
+def test_checking_the_variants_leaves_the_files_own_steps_as_they_are(tmp_path):
+    """The variants are checked beside the file, sharing the steps they do not change:
+    nothing they find is recorded on the file's own model."""
+    spec = _spec(STEPS + """variant loop { experiment prepare { after = [evaluate] } }
+variant alone { experiment train { after = [] } }
+""", tmp_path)
+    result = api.check(spec)
+    found = sorted((d.code, d.span.line, d.hints[-1]) for d in result.diagnostics)
+    assert found == [("E241", 10, "with variant `loop` (`--variant loop`)"),   # closes prepare->evaluate->train->prepare
+                     ("E244", 13, "with variant `alone` (`--variant alone`)")]
+    steps = {e.name: [(n.step, n.shape) for n in e.needs] for e in result.experiments}
+    assert steps == {"prepare": [], "train": [("prepare", "all")], "evaluate": [("train", "each")]}
+
+
+def test_a_step_that_waits_for_a_changed_one_is_checked_again(tmp_path):
+    spec = _spec(STEPS + """variant more { experiment train { sweep grid { lr = [0.1, 0.2, 0.3] } } }
+variant both {
+  experiment train { sweep grid { lr = [0.3] } }
+  experiment evaluate { sweep grid { lr = [0.3] } }
+}
+""", tmp_path)
+    found = [(d.code, d.span.line, d.hints[-1]) for d in api.check(spec).diagnostics]
+    assert found == [("E243", 18, "with variant `more` (`--variant more`)")]   # evaluate: after = [train.each]

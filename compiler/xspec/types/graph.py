@@ -48,6 +48,23 @@ def check_graph(bag, module, checked: M.CheckedModule) -> dict[str, list[Need]]:
     return needs
 
 
+def check_changed_graph(bag, module, checked: M.CheckedModule, changed: set[str]) -> None:
+    """The checks a variant that changed the steps ``changed`` can make fail, and only
+    those (types/variants.py): the changed steps and the steps that wait for one of them
+    are checked again; every other step keeps the needs the file's own check recorded on
+    it, which the cycle check reads. Nothing is recorded on the steps, which are shared
+    with the file's own model."""
+    steps = checked.experiments
+    involved = [name for name, exp in steps.items()
+                if name in changed or any(n.step in changed for n in exp.needs)]
+    needs = {name: exp.needs for name, exp in steps.items()}
+    needs.update({name: _needs(bag, module, steps[name], steps) for name in involved})
+    _check_cycles(bag, needs)
+    for name in involved:
+        _check_shapes(bag, steps[name], needs[name], steps)
+        _check_output_uses(bag, module, steps[name], needs[name], steps)
+
+
 def job_count(exp: M.Experiment) -> int | None:
     """Sweep points x replicates, or None when a sweep's size is not known (already an error)."""
     sizes = []

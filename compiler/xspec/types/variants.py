@@ -20,6 +20,7 @@ from xspec.syntax import ast
 from xspec.types.values import did_you_mean
 
 KIND = "variant"
+MAX_VARIANTS = 64      # in one file (docs/language.md, "Limits")
 OVERLAID_BLOCKS = ("resources", "sweep", "target")
 _PARAM_HINT = "a param keeps its declaration; give it values with a `sweep` in the variant"
 
@@ -59,6 +60,7 @@ def choose(program, name: str) -> Chosen:
                              sorted(known))
     import hashlib
 
+    _within_limit(known, program.bag)      # over the limit is an error with --variant too
     block = known[name]
     module.tree = overlay(module.tree, block, program.bag)
     text = module.source.text[block.span.start:block.span.end]
@@ -146,23 +148,36 @@ def _span(member):
 
 # ---- checking every variant, when none is chosen ------------------------------------------
 
-def check_every_variant(program) -> None:
+def check_every_variant(program, checker) -> None:
     """Check each variant of each entry file as its merged file; add what that reports and
-    the file itself does not to ``program.bag``, with a hint naming the variant."""
-    from xspec.types.check import Checker
-
+    the file itself does not to ``program.bag``, with a hint naming the variant. ``checker``
+    is the one that checked ``program``: what a variant leaves unchanged is not checked
+    again (``Checker.beside``), so a variant costs about what its overlays do."""
     seen = {_identity(d) for d in program.bag.items}
     for key in program.entries:
         module = program.modules.get(key)
         if module is None or module.not_a_spec:
             continue
-        for name, block in variants_of(module.tree).items():
+        for name, block in _within_limit(variants_of(module.tree), program.bag).items():
             side = _side_program(program, key, block)
-            Checker(side).run()
+            changed = {new.name.text for old, new in zip(module.tree.items, side.modules[key].tree.items)
+                       if new is not old}
+            checker.beside(side).check_beside(side.modules[key], changed)
             for diagnostic in side.bag.items:
                 if _identity(diagnostic) not in seen:
                     seen.add(_identity(diagnostic))
                     program.bag.items.append(_with_hint(diagnostic, name))
+
+
+def _within_limit(found: dict[str, ast.Block], bag: DiagnosticBag) -> dict[str, ast.Block]:
+    """The first MAX_VARIANTS variants; E252 at the first one past it (docs/language.md,
+    "Limits": each variant's check visits every top-level item of its file once)."""
+    if len(found) <= MAX_VARIANTS:
+        return found
+    names = list(found)
+    bag.add("E252", found[names[MAX_VARIANTS]].name.span, MAX_VARIANTS,
+            hints=["split the file, or merge variants that differ little"])
+    return {name: found[name] for name in names[:MAX_VARIANTS]}
 
 
 def _side_program(program, key, block):
