@@ -68,7 +68,7 @@ def _check_program(program: Program, variant: str | None = None) -> Result:
     checker = Checker(program)
     modules = checker.run()
     if chosen is None:
-        variants.check_every_variant(program, checker)
+        variants.check_every_variant(program, checker, modules)
     return Result(program, modules, program.bag.sorted(), chosen)
 
 

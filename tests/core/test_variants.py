@@ -223,3 +223,11 @@ variant both {
 """, tmp_path)
     found = [(d.code, d.span.line, d.hints[-1]) for d in api.check(spec).diagnostics]
     assert found == [("E243", 18, "with variant `more` (`--variant more`)")]   # evaluate: after = [train.each]
+
+
+def test_a_variant_that_renames_an_output_breaks_its_readers(tmp_path):
+    spec = _spec(STEPS + """variant renamed { experiment prepare { outputs = { table = "d.csv" } } }
+variant same { experiment prepare { seed = 3 } }
+""", tmp_path)
+    found = [(d.code, d.span.line, d.hints[-1]) for d in api.check(spec).diagnostics]
+    assert found == [("E242", 13, "with variant `renamed` (`--variant renamed`)")]

@@ -64,23 +64,37 @@ class Checker:
     def run(self) -> dict[Path, M.CheckedModule]:
         return {key: self._check_module(module) for key, module in self.program.modules.items()}
 
-    def beside(self, program: Program) -> Checker:
-        """A checker for ``program``, this one's with an entry's tree replaced by a variant's
-        merged tree (types/variants.py), that takes every model this one made as it is: a
-        block the variant left unchanged is the same node, so it is not checked again."""
+    def beside(self, program: Program, module: LoadedModule, changed: dict[str, ast.Block]) -> Checker:
+        """A checker for ``program``: this one's, with the entry ``module`` a variant's merged
+        file (types/variants.py) whose experiments ``changed`` (name -> merged block) are new
+        nodes. It takes every model and symbol this one made as it is, so what the variant
+        left unchanged is not checked again."""
         other = Checker(program)
         other._models = dict(self._models)
-        other._symbols = {k: v for k, v in self._symbols.items() if k not in program.entries}
+        other._symbols = dict(self._symbols)
+        own = other._symbols.get(module.key)
+        if own is not None:
+            other._symbols[module.key] = {**own, **{name: ("experiment", (module, block))
+                                                    for name, block in changed.items()}}
         return other
 
-    def check_beside(self, module: LoadedModule, changed: set[str]) -> M.CheckedModule:
-        """The checks of ``module`` a variant that changed the experiments ``changed`` can
-        make fail: its symbols, its blocks (those the variant merged are new nodes, the rest
-        memo hits) and the part of its graph around ``changed``. Top-level lets are left
-        out: a variant cannot change them."""
-        return self._check_module(module, changed=changed)
+    def check_changed(self, module: LoadedModule, changed: dict[str, ast.Block],
+                      steps: dict[str, M.Experiment], waiting: dict[str, list[str]]) -> None:
+        """On a checker from ``beside``: the ``changed`` experiments, and the part of the
+        graph around them (``steps``: the file's own experiments; ``waiting``: who waits for
+        whom in its graph, ``graph.dependents``)."""
+        from xspec.types.graph import check_changed_graph
 
-    def _check_module(self, module: LoadedModule, changed: set[str] | None = None) -> M.CheckedModule:
+        merged = dict(steps)
+        for name, block in changed.items():
+            model = self.model((module, block))
+            if model is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = model
+        check_changed_graph(self.bag, module, steps, merged, list(changed), waiting)
+
+    def _check_module(self, module: LoadedModule) -> M.CheckedModule:
         checked = M.CheckedModule(module.source.path, module.tree, is_stdlib=module.is_stdlib)
         if module.not_a_spec:
             return checked
@@ -94,11 +108,6 @@ class Checker:
                 result = self.model((module, block))
                 if result is not None:
                     collections[kind].setdefault(block.name.text, result)
-        if changed is not None:
-            from xspec.types.graph import check_changed_graph
-
-            check_changed_graph(self.bag, module, checked, changed)
-            return checked
         for let in module.tree.lets:
             self.evaluator.value(let.value, S.ANY, Scope(module), f"`{let.name.text}`")
         from xspec.types.graph import check_graph

@@ -148,21 +148,28 @@ def _span(member):
 
 # ---- checking every variant, when none is chosen ------------------------------------------
 
-def check_every_variant(program, checker) -> None:
+def check_every_variant(program, checker, checked: dict) -> None:
     """Check each variant of each entry file as its merged file; add what that reports and
     the file itself does not to ``program.bag``, with a hint naming the variant. ``checker``
-    is the one that checked ``program``: what a variant leaves unchanged is not checked
-    again (``Checker.beside``), so a variant costs about what its overlays do."""
+    is the one that checked ``program`` and ``checked`` what it returned: what a variant
+    leaves unchanged is not checked again (``Checker.beside``), so a variant costs about
+    what its overlays do."""
+    from xspec.types.graph import dependents
+
     seen = {_identity(d) for d in program.bag.items}
     for key in program.entries:
         module = program.modules.get(key)
-        if module is None or module.not_a_spec:
+        found = variants_of(module.tree) if module is not None and not module.not_a_spec else {}
+        if not found or key not in checked:
             continue
-        for name, block in _within_limit(variants_of(module.tree), program.bag).items():
+        steps = checked[key].experiments
+        waiting = dependents(steps)
+        for name, block in _within_limit(found, program.bag).items():
             side = _side_program(program, key, block)
-            changed = {new.name.text for old, new in zip(module.tree.items, side.modules[key].tree.items)
+            merged = side.modules[key]
+            changed = {new.name.text: new for old, new in zip(module.tree.items, merged.tree.items)
                        if new is not old}
-            checker.beside(side).check_beside(side.modules[key], changed)
+            checker.beside(side, merged, changed).check_changed(merged, changed, steps, waiting)
             for diagnostic in side.bag.items:
                 if _identity(diagnostic) not in seen:
                     seen.add(_identity(diagnostic))
