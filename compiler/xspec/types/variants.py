@@ -75,8 +75,8 @@ def overlay(tree: ast.Module, variant: ast.Block, bag: DiagnosticBag) -> ast.Mod
             experiments.setdefault(block.name.text, block)
     patches = _patches(variant, experiments, bag)
     patched = {id(experiments[name]): patch for name, patch in patches.items()}
-    items = tuple(_merged_experiment(item, patched[id(item)], bag) if id(item) in patched else item
-                  for item in tree.items)
+    items = tuple(_merged_experiment(item, patched[id(item)], bag)
+                  if isinstance(item, ast.Block) and id(item) in patched else item for item in tree.items)
     return tree._replace(items=items)
 
 
