@@ -89,3 +89,17 @@ def test_reproduce_rebuilds_the_smoke_run_as_the_smoke_run(two_runs):
     said = again.stdout + again.stderr
     assert "--epochs 1 " in said and "1 job reproduced: bitwise identical" in said
     assert "RUN003" not in said
+
+
+def test_submit_with_a_variant_on_the_real_slurm(slurm, tmp_path):
+    root = tmp_path / "fit"
+    shutil.copytree(FIXTURES / "run" / "variants", root)
+    submitted = xspec(["submit", "fit.xspec", "--variant", "smoke", "--wait"], cwd=root, timeout=300)
+    assert submitted.returncode == 0, submitted.stderr
+    job_id = submitted.stdout.strip()
+    run = root / "runs" / "fit" / job_id
+    assert "(1 task)" in submitted.stderr
+    found = record(run, 0)
+    assert (found["spec"]["variant"], found["exit_code"]) == ("smoke", 0)
+    assert json.loads((run / "0" / "metrics.json").read_text())["epochs"] == 1
+    assert json.loads((run / "xspec-run.json").read_text())["spec"]["variant"]["name"] == "smoke"
