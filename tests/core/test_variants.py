@@ -231,3 +231,9 @@ variant same { experiment prepare { seed = 3 } }
 """, tmp_path)
     found = [(d.code, d.span.line, d.hints[-1]) for d in api.check(spec).diagnostics]
     assert found == [("E242", 13, "with variant `renamed` (`--variant renamed`)")]
+
+
+def test_an_experiment_lost_to_a_syntax_error_is_not_reported_again(tmp_path):
+    spec = _spec(BASE.replace('run = ["python3"', 'run = = ["python3"') +
+                 "variant smoke { experiment train { replicates = 1 } }\n", tmp_path)
+    assert [d.code for d in api.check(spec).diagnostics] == ["E001"]

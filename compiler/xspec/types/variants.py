@@ -73,14 +73,17 @@ def overlay(tree: ast.Module, variant: ast.Block, bag: DiagnosticBag) -> ast.Mod
     for block in tree.blocks:
         if block.kind.text == "experiment" and block.name is not None:
             experiments.setdefault(block.name.text, block)
-    patches = _patches(variant, experiments, bag)
+    patches = _patches(variant, experiments, tree.unparsed_names, bag)
     patched = {id(experiments[name]): patch for name, patch in patches.items()}
     items = tuple(_merged_experiment(item, patched[id(item)], bag)
                   if isinstance(item, ast.Block) and id(item) in patched else item for item in tree.items)
     return tree._replace(items=items)
 
 
-def _patches(variant: ast.Block, experiments: dict, bag: DiagnosticBag) -> dict[str, ast.Block]:
+def _patches(variant: ast.Block, experiments: dict, lost: tuple[str, ...],
+             bag: DiagnosticBag) -> dict[str, ast.Block]:
+    """The variant's overlays by experiment name; one of an experiment lost to a syntax
+    error (``lost``) is dropped without a word: that error is the one to fix."""
     name = variant.name.text
     patches: dict[str, ast.Block] = {}
     for member in variant.members:
@@ -90,6 +93,8 @@ def _patches(variant: ast.Block, experiments: dict, bag: DiagnosticBag) -> dict[
         elif member.name is None:
             bag.add("E216", member.kind.span, "an overlay in a variant",
                     hints=["name the experiment it changes: `experiment EXP { ... }`"])
+        elif member.name.text in lost:
+            continue
         elif member.name.text not in experiments:
             bag.add("E250", member.name.span, name, member.name.text,
                     hints=did_you_mean(member.name.text, list(experiments)))
