@@ -49,6 +49,13 @@ def big_spec(megabytes: float) -> str:
     return "".join(blocks)
 
 
+def variants_spec(megabytes: float) -> str:
+    """A spec of experiments to ``megabytes``, then the most variants a file may have
+    (64), each overlaying one experiment: every variant is checked as its merged file."""
+    variants = "".join(f"variant v{i} {{ experiment e{i} {{ seed = {i} }} }}\n" for i in range(64))
+    return big_spec(megabytes - len(variants) / 1_000_000) + variants
+
+
 def broken_spec(megabytes: float) -> str:
     """One syntax error per top-level item: each is parsed and reported on its own."""
     lines, size, n = [HEADER], len(HEADER), 0
@@ -67,6 +74,7 @@ CASES = {
     "string-10MB": ("check", lambda: string_spec(10_000_000), "a 10 MB string literal"),
     "spec-4MB": ("check", lambda: big_spec(4.1), "a 4 MB spec of experiments (under the file limit)"),
     "spec-50MB": ("check", lambda: big_spec(50), "a 50 MB spec"),
+    "variants-4MB": ("check", lambda: variants_spec(4.1), "a 4 MB spec of experiments and 64 variants"),
     "errors-4MB": ("check", lambda: broken_spec(3.9), "a 4 MB spec with a syntax error on every item"),
     "fmt-4MB": ("fmt", lambda: big_spec(4.1), "`fmt --check` of a 4 MB spec"),
     "fmt-20MB": ("fmt", lambda: big_spec(20), "`fmt --check` of a 20 MB spec"),

@@ -22,6 +22,7 @@ class Result(Record):
     program: Program
     modules: dict[Path, CheckedModule] = new(dict)
     diagnostics: list[Diagnostic] = new(list)
+    variant: object = None      # types.variants.Chosen when checked with --variant NAME
 
     @property
     def has_errors(self) -> bool:
@@ -44,9 +45,10 @@ def load(path: str | Path, text: str | None = None, parse=None) -> Program:
     return program
 
 
-def check(path: str | Path, text: str | None = None, parse=None) -> Result:
-    """Load, resolve and type-check one spec."""
-    return _check_program(load(path, text, parse))
+def check(path: str | Path, text: str | None = None, parse=None, variant: str | None = None) -> Result:
+    """Load, resolve and type-check one spec; with ``variant``, the spec as that variant
+    makes it (types/variants.py; raises ``UnknownVariant`` for a name the spec lacks)."""
+    return _check_program(load(path, text, parse), variant)
 
 
 def check_paths(paths: list[Path]) -> Result:
@@ -58,11 +60,16 @@ def check_paths(paths: list[Path]) -> Result:
     return _check_program(program)
 
 
-def _check_program(program: Program) -> Result:
+def _check_program(program: Program, variant: str | None = None) -> Result:
+    from xspec.types import variants
     from xspec.types.check import Checker
 
-    modules = Checker(program).run()
-    return Result(program, modules, program.bag.sorted())
+    chosen = variants.choose(program, variant) if variant is not None else None
+    checker = Checker(program)
+    modules = checker.run()
+    if chosen is None:
+        variants.check_every_variant(program, checker, modules)
+    return Result(program, modules, program.bag.sorted(), chosen)
 
 
 def expand_paths(paths: list[str | Path]) -> list[Path]:

@@ -151,6 +151,19 @@ GRAPH = _table("types", [
 ])
 CODES.update(GRAPH)
 
+# ---- variants: named overlays of a file's experiments (xspec/types/variants.py) ---------
+VARIANTS = _table("types", [
+    ("E250", "unknown-variant-experiment", E,
+     "variant `{}` overlays `experiment {}`, which this file does not define",
+     "A variant's `experiment NAME { ... }` names no experiment of the variant's own file."),
+    ("E251", "not-an-overlay", E, "{}",
+     ("A variant holds `experiment NAME { ... }` overlays of fields, `resources`, `sweep` and "
+      "`target` blocks only, each experiment once.")),
+    ("E252", "too-many-variants", E, "a file may define at most {} variants",
+     "More variants in one file than the limit (docs/language.md, \"Limits\")."),
+])
+CODES.update(VARIANTS)
+
 
 def register_lint_codes(codes: dict[str, Code]) -> None:
     LINT_CODES.update(codes)

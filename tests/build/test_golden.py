@@ -52,3 +52,31 @@ def test_golden_all_skips_what_does_not_apply(locked_specs):
     assert not compiled.failed
     assert compiled.skipped == ["nix: env `mpi` has no nixpkgs pin"]
     assert {name.split("/")[0] for name in compiled.files} == {"ir", "lock", "slurm", "docker", "apptainer"}
+
+
+@pytest.fixture(scope="module")
+def fit_project(tmp_path_factory):
+    from tests.conftest import FIXTURES
+
+    copied = copy_project(tmp_path_factory.mktemp("variants"), FIXTURES / "run" / "variants" / "fit.xspec")
+    write_test_lock(copied)
+    return copied
+
+
+@pytest.mark.parametrize("target", ["ir", "slurm", "k8s"])
+def test_golden_variant(fit_project, target, snapshot):
+    """`--variant smoke`: one job, the variant in the digest, the IR and every header."""
+    from xspec.backends.common import Options
+    from xspec.backends.pipeline import compile_spec
+
+    compiled = compile_spec(fit_project, [target], Options(allow_unlocked=True), variant="smoke")
+    assert not compiled.diagnostics, [f"{d.code}: {d.message}" for d in compiled.diagnostics]
+    assert dict(sorted(compiled.files.items())) == snapshot
+
+
+def test_golden_variant_local_runner(fit_project, snapshot):
+    """The job runner `xspec run --variant smoke` bundles and runs."""
+    from xspec.run.executor import local_runner
+    from xspec.run.plan import make_plan
+
+    assert local_runner(make_plan(fit_project, variant="smoke")) == snapshot

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import REPO
-from xspec.codes import RESOLVE, SYNTAX, TYPES
+from xspec.codes import RESOLVE, SYNTAX, TYPES, VARIANTS
 
 LANGUAGE = (REPO / "docs" / "language.md").read_text()
 
@@ -34,5 +34,5 @@ def test_reference_grammar_is_the_grammar():
 
 
 def test_every_core_code_is_documented():
-    for code in {**SYNTAX, **RESOLVE, **TYPES}.values():
+    for code in {**SYNTAX, **RESOLVE, **TYPES, **VARIANTS}.values():
         assert f"**{code.code} {code.name}**" in LANGUAGE, code.code

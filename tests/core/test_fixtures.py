@@ -34,10 +34,10 @@ def test_rendering_matches_snapshot(path, snapshot, monkeypatch):
 
 
 def test_every_core_code_has_a_fixture():
-    from xspec.codes import RESOLVE, SYNTAX, TYPES
+    from xspec.codes import RESOLVE, SYNTAX, TYPES, VARIANTS
 
     covered = {code for path in CASES for _, code in expected_by_line(_text(path))}
-    untested = set(SYNTAX) | set(RESOLVE) | set(TYPES)
+    untested = set(SYNTAX) | set(RESOLVE) | set(TYPES) | set(VARIANTS)
     untested -= covered
     untested -= {"E005", "E007", "E010", "E114", "E216"}   # tested in test_syntax.py / test_resolve.py
     untested -= {"E020", "E021", "E022", "E115"}   # tested in test_hostile.py

@@ -33,7 +33,7 @@ def labels(text: str, name: str = "t.xspec") -> list[str]:
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("|", ["xspec 1", "import", "let", "data", "env", "experiment", "profile", "preset"]),
+    ("|", ["xspec 1", "import", "let", "data", "env", "experiment", "profile", "preset", "variant"]),
     (EXPERIMENT + "  target |", ["slurm", "k8s", "local"]),
     (EXPERIMENT + "  sweep |", ["grid", "zip", "random"]),
     (EXPERIMENT + "  secret b from |", ["env", "k8s"]),
@@ -64,6 +64,14 @@ def test_placeholders_in_run_and_in_interpolations():
     assert in_run[:3] == ["lr", "opt", "key"]
     assert {"seed", "replicate", "job_index", "points.path"} <= set(in_run)
     assert labels(EXPERIMENT + '  outputs = ["out/${|') == in_run
+
+
+def test_an_overlay_in_a_variant_offers_the_experiment_fields():
+    closed = EXPERIMENT + '  run = ["t"]\n}\n\n'
+    offered = labels(closed + "variant smoke {\n  experiment x {\n    |")
+    assert {"replicates", "seed", "env"} <= set(offered)
+    assert labels(closed + "variant smoke {\n  experiment x {\n    resources { |") == \
+        labels(EXPERIMENT + "  resources { |")
 
 
 def test_fields_already_set_are_not_offered_again():

@@ -52,6 +52,8 @@ def _labels(ir: dict, experiment: dict) -> list[str]:
     labels = {"dev.xspec.experiment": experiment["name"], "dev.xspec.spec": ir["spec"]["path"],
               "dev.xspec.spec-digest": ir["spec"]["digest"],
               "dev.xspec.lock-digest": ir["lock"]["digest"] if ir["lock"] else "none"}
+    if ir["spec"].get("variant"):
+        labels["dev.xspec.variant"] = ir["spec"]["variant"]["name"]
     for key, value in labels.items():
         if has_control(value) or " " in key:
             raise BackendError("BLD006", f"label {key} {value!r} cannot be written on one line")

@@ -43,6 +43,8 @@ def header_lines(ir: dict, experiment: dict | None = None) -> list[str]:
     lines = [GENERATED.format(version=ir["xspec_version"]),
              f"spec: {ir['spec']['path']}", f"spec digest: {ir['spec']['digest']}",
              f"lock digest: {ir['lock']['digest'] if ir['lock'] else 'none (unlocked)'}"]
+    if ir["spec"].get("variant"):
+        lines.insert(3, f"variant: {ir['spec']['variant']['name']}")
     if experiment is not None:
         lines.append(f"experiment: {experiment['name']} ({experiment['job_count']} "
                      f"job{'s' * (experiment['job_count'] != 1)})")

@@ -55,6 +55,8 @@ def _labels(ir: dict, experiment: dict) -> str:
     labels = {"org.opencontainers.image.title": experiment["name"],
               "dev.xspec.spec": ir["spec"]["path"], "dev.xspec.spec-digest": ir["spec"]["digest"],
               "dev.xspec.lock-digest": ir["lock"]["digest"] if ir["lock"] else "none"}
+    if ir["spec"].get("variant"):
+        labels["dev.xspec.variant"] = ir["spec"]["variant"]["name"]
     return "LABEL " + " \\\n      ".join(f"{k}={dockerfile_string(v, f'label {k}')}"
                                          for k, v in labels.items())
 

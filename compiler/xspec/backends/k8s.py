@@ -109,6 +109,8 @@ def _annotations(ir: dict, experiment: dict) -> dict:
     notes = {"xspec.dev/spec": ir["spec"]["path"], "xspec.dev/spec-digest": ir["spec"]["digest"],
              "xspec.dev/lock-digest": ir["lock"]["digest"] if ir["lock"] else "none",
              "xspec.dev/xspec-version": ir["xspec_version"]}
+    if ir["spec"].get("variant"):
+        notes["xspec.dev/variant"] = ir["spec"]["variant"]["name"]
     if experiment["resources"]["gpu_type"]:
         notes["xspec.dev/gpu-type"] = experiment["resources"]["gpu_type"]
     return notes

@@ -35,10 +35,13 @@ class Compiled:
         return any(d.severity.name == "ERROR" for d in self.diagnostics)
 
 
-def compile_spec(path: Path, targets: list[str], options: Options, locked: bool = False) -> Compiled:
+def compile_spec(path: Path, targets: list[str], options: Options, locked: bool = False,
+                 variant: str | None = None) -> Compiled:
+    """``variant``: compile the spec as that variant makes it (PipelineError for a name the
+    spec does not define)."""
     from xspec.ir.lower import lower_program
 
-    result, errors = checked_and_linted(path)
+    result, errors = checked_and_linted(path, variant)
     if errors:
         return Compiled(diagnostics=errors)
     lock = load_lock(path)
@@ -56,17 +59,18 @@ def compile_spec(path: Path, targets: list[str], options: Options, locked: bool 
     return compiled
 
 
-def checked_and_linted(path: Path):
+def checked_and_linted(path: Path, variant: str | None = None):
     """The checked program and every error `xspec check` would report for it, lint errors
     included (SEC001's literal token among them): nothing with an error is compiled, so no
     literal credential reaches an output. The project's lint settings apply, so a rule made
     a warning in xspec.toml, or suppressed inline, does not stop the build."""
     from xspec.lint.config import ConfigError
     from xspec.lint.runner import lint_file
+    from xspec.types.variants import UnknownVariant
 
     try:
-        found, result = lint_file(path)
-    except ConfigError as e:
+        found, result = lint_file(path, variant=variant)
+    except (ConfigError, UnknownVariant) as e:
         raise PipelineError(str(e)) from None
     return result, [d for d in found if d.severity.name == "ERROR"]
 

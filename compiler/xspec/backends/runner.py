@@ -277,6 +277,8 @@ def _provenance(ir: dict, experiment: dict, platform: Platform, table: JobTable)
               "xspec_version": ir["xspec_version"]}
     spec = {"path": ir["spec"]["path"], "digest": ir["spec"]["digest"],
             "lock_digest": ir["lock"]["digest"] if ir["lock"] else None}
+    if ir["spec"].get("variant"):     # a smoke run's record says so
+        spec["variant"] = ir["spec"]["variant"]["name"]
     return "\n".join([
         "# The provenance record: what ran, from which spec and lock, where, and what it wrote.",
         "xspec_provenance() {",

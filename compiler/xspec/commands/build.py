@@ -25,11 +25,13 @@ DEFAULT_OUTPUT = "build"
 @click.option("--locked", is_flag=True, help="Fail when the spec and xspec.lock disagree.")
 @click.option("--allow-unlocked", is_flag=True,
               help="Without a lock, install from the spec's own pins, without hashes (and say so).")
+@click.option("--variant", metavar="NAME", help="Build the spec as its `variant NAME { ... }` makes it; "
+                                                "the variant is in the spec digest and every header.")
 @click.option("--base-image", metavar="REF",
               help="Docker and Apptainer images start FROM REF instead of the env's image (a local "
                    "or mirrored copy of it); the files' header says so.")
 def command(spec: Path, targets: tuple[str, ...], output: Path | None, check: bool, locked: bool,
-            allow_unlocked: bool, base_image: str | None) -> int:
+            allow_unlocked: bool, variant: str | None, base_image: str | None) -> int:
     """Compile SPEC to IR, Slurm, Kubernetes, Docker, Apptainer, Nix or lock files."""
     from xspec.backends.common import Options
     from xspec.backends.pipeline import PipelineError, compile_spec
@@ -40,7 +42,7 @@ def command(spec: Path, targets: tuple[str, ...], output: Path | None, check: bo
     options = Options(allow_unlocked=allow_unlocked, build_dir=Path(os.path.relpath(folder, root)).as_posix(),
                       base_image=_base_image(base_image))
     try:
-        compiled = compile_spec(spec, list(targets), options, locked=locked)
+        compiled = compile_spec(spec, list(targets), options, locked=locked, variant=variant)
     except PipelineError as e:
         click.echo(f"error: {e}", err=True)
         return 2

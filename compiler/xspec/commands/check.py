@@ -39,8 +39,10 @@ def _codes(value: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this configuration file instead of the nearest one.")
 @click.option("--jobs", "-j", type=int, default=0, help="Worker processes (0: one per core).")
+@click.option("--variant", metavar="NAME", help="Check and lint each spec as its `variant NAME` "
+                                                "makes it (without it, every variant is checked).")
 def command(paths, output_format, select, extend_select, ignore, fix, unsafe_fixes, diff,
-            statistics, no_cache, config_file, jobs) -> int:
+            statistics, no_cache, config_file, jobs, variant) -> int:
     """Check and lint specs (files, or folders searched for *.xspec)."""
     from xspec.lint.config import ConfigError, Overrides
 
@@ -53,8 +55,19 @@ def command(paths, output_format, select, extend_select, ignore, fix, unsafe_fix
     if not files:
         click.echo("warning: every file given is excluded by `exclude`", err=True)
         return 0
-    return _run(files, found, overrides, output_format, fix, unsafe_fixes, diff, statistics,
-                no_cache, jobs)
+    if variant is None:
+        return _run(files, found, overrides, output_format, fix, unsafe_fixes, diff, statistics,
+                    no_cache, jobs)
+    if fix or diff:
+        raise click.UsageError("--fix and --diff change the file itself; give them without --variant")
+    from xspec.types.variants import UnknownVariant
+
+    try:
+        return _run(files, found, overrides, output_format, False, False, False, statistics,
+                    no_cache, jobs, variant)
+    except UnknownVariant as e:     # imported here: a fully cached check imports no checker
+        click.echo(f"error: {e}", err=True)
+        return 2
 
 
 def _files(paths, overrides):
@@ -70,10 +83,11 @@ def _files(paths, overrides):
     return kept, {p: settings[p] for p in kept}
 
 
-def _run(files, found, overrides, output_format, fix, unsafe, diff, statistics, no_cache, jobs):
+def _run(files, found, overrides, output_format, fix, unsafe, diff, statistics, no_cache, jobs,
+         variant=None):
     from xspec.lint.runner import Options, lint_paths
 
-    options = Options(overrides, use_cache=not (no_cache or fix or diff), settings=found)
+    options = Options(overrides, use_cache=not (no_cache or fix or diff), settings=found, variant=variant)
     settings = {os.path.relpath(p): s for p, s in found.items()}
     outcome = lint_paths(files, options, jobs)
     diagnostics, sources = outcome.diagnostics, outcome.sources

@@ -76,7 +76,7 @@ def _print_table(states) -> None:
     for s in states:
         m = s.manifest
         active = s.count("running") + s.count("pending")
-        rows.append((f"{m['experiment']}/{m['run_id']}", m["executor"], str(len(s.jobs)), str(s.count("done")),
+        rows.append((f"{m['experiment']}/{m['run_id']}{_variant_note(m)}", m["executor"], str(len(s.jobs)), str(s.count("done")),
                      str(s.count("failed")), str(active), s.summary, m.get("launched", "")))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
@@ -88,7 +88,7 @@ def print_run_detail(state, only_problems: bool = False) -> None:
 
     m = state.manifest
     if not only_problems:
-        click.echo(f"{m['experiment']}/{m['run_id']} ({m['executor']}): {state.summary}")
+        click.echo(f"{m['experiment']}/{m['run_id']}{_variant_note(m)} ({m['executor']}): {state.summary}")
         for job in state.jobs:
             click.echo(f"  job {job.index:<4} {job.state:<8} {job.detail}".rstrip())
     problems = [j for j in state.jobs if j.state not in ("done", "running", "pending")]
@@ -99,9 +99,20 @@ def print_run_detail(state, only_problems: bool = False) -> None:
                 click.echo(line, err=True)
 
 
+def _variant(manifest: dict) -> str | None:
+    return ((manifest.get("spec") or {}).get("variant") or {}).get("name")
+
+
+def _variant_note(manifest: dict) -> str:
+    """` [variant smoke]` after a run of a variant, so a table never shows it as the real one."""
+    name = _variant(manifest)
+    return f" [variant {name}]" if name else ""
+
+
 def _as_json(state) -> dict:
     m = state.manifest
     return {"run": str(state.run.path), "experiment": m["experiment"], "run_id": m["run_id"],
-            "executor": m["executor"], "state": state.summary, "collected": state.collected,
+            "executor": m["executor"], "variant": _variant(m), "state": state.summary,
+            "collected": state.collected,
             "jobs": [{"index": j.index, "state": j.state, "exit_code": j.exit_code, "detail": j.detail}
                      for j in state.jobs]}

@@ -21,13 +21,15 @@ from xspec.run.report import guarded
 @click.option("--jobs", "jobs", metavar="LIST", help="Run these jobs: `0-7`, `1,3,5-6`.")
 @click.option("--parallel", "-j", type=click.IntRange(min=1), metavar="N",
               help="Jobs at a time (default: the spec's `target local { max_parallel }`, else 1).")
+@click.option("--variant", metavar="NAME", help="Run the spec as its `variant NAME { ... }` makes it; "
+                                                "the run's records and crate name the variant.")
 @click.option("--isolated", is_flag=True,
               help="Run in a venv made by uv from xspec.lock (exact packages, checked hashes).")
 @click.option("--allow-other-python", is_flag=True,
               help="Run even when the jobs' Python is not the version the spec's env names.")
 @guarded
 def command(spec: Path, experiment: str | None, job: int | None, jobs: str | None, parallel: int | None,
-            isolated: bool, allow_other_python: bool) -> int:
+            variant: str | None, isolated: bool, allow_other_python: bool) -> int:
     """Run SPEC's jobs here, each with exactly the variables, seed and argv the compiled
     targets give it; record provenance and an RO-Crate in runs/<experiment>/<run id>/."""
     from xspec.run.graph import has_graph
@@ -37,7 +39,7 @@ def command(spec: Path, experiment: str | None, job: int | None, jobs: str | Non
 
     if job is not None and jobs is not None:
         raise click.UsageError("give --job or --jobs, not both")
-    compiled = compile_checked(spec)
+    compiled = compile_checked(spec, variant=variant)
     if has_graph(compiled.ir):
         return _run_graph(spec, compiled, experiment, job is not None or jobs is not None, parallel,
                           isolated, allow_other_python)

@@ -23,10 +23,12 @@ from xspec.run.report import guarded
 @click.option("--jobs", "jobs", metavar="LIST", help="Submit these jobs only: `0-7`, `1,3,5-6`.")
 @click.option("--sbatch-arg", "sbatch_args", multiple=True, metavar="ARG",
               help="One more option for sbatch, e.g. --sbatch-arg=--qos=short (repeatable).")
+@click.option("--variant", metavar="NAME", help="Submit the spec as its `variant NAME { ... }` makes it; "
+                                                "the run's records and crate name the variant.")
 @click.option("--wait", is_flag=True, help="Wait for every task, then collect the run and report failures.")
 @guarded
 def command(spec: Path, target: str, experiment: str | None, jobs: str | None,
-            sbatch_args: tuple[str, ...], wait: bool) -> int:
+            sbatch_args: tuple[str, ...], variant: str | None, wait: bool) -> int:
     """Compile SPEC for Slurm and submit it as a job array (sbatch)."""
     from xspec.resolve.loader import project_root
     from xspec.run.graph import has_graph
@@ -34,7 +36,7 @@ def command(spec: Path, target: str, experiment: str | None, jobs: str | None,
     from xspec.run.report import say, shown
     from xspec.run.slurm import submit
 
-    compiled = compile_checked(spec, (target,))
+    compiled = compile_checked(spec, (target,), variant=variant)
     if has_graph(compiled.ir):
         if jobs is not None:
             raise click.UsageError("--jobs chooses jobs of one experiment; a spec with steps "

@@ -57,6 +57,9 @@ def spec_identity(result, entry: Path, root: Path) -> dict:
 
     The digest is SHA-256 of a `sha256sum`-style manifest: one line
     ``<hex>  <path>`` per file, sorted by path (docs/ir.md shows how to recompute it).
+    A spec built with a variant adds one last line, ``variant <name> <hex>``, the hex being
+    the SHA-256 of the variant block's text: the same files give another digest for each
+    variant, and none of them is the digest of the spec without one.
     """
     files = []
     for key in _project_closure(result, entry):
@@ -64,8 +67,14 @@ def spec_identity(result, entry: Path, root: Path) -> dict:
         files.append({"path": _relative(key, root), "sha256": hashlib.sha256(data).hexdigest()})
     files.sort(key=lambda f: f["path"].encode("utf-8"))
     manifest = "".join(f"{f['sha256']}  {f['path']}\n" for f in files)
-    return {"path": _relative(entry, root), "digest": "sha256:" + _sha256(manifest),
-            "files": files}
+    variant = getattr(result, "variant", None)
+    if variant is not None:
+        manifest += f"variant {variant.name} {variant.sha256}\n"
+    identity = {"path": _relative(entry, root), "digest": "sha256:" + _sha256(manifest),
+                "files": files}
+    if variant is not None:     # only then, so the IR of a spec built without one is unchanged
+        identity["variant"] = {"name": variant.name, "sha256": variant.sha256}
+    return identity
 
 
 def _project_closure(result, entry: Path) -> list[Path]:

@@ -27,6 +27,7 @@ class Options(NamedTuple):
     # Settings the caller has already found for some paths (the CLI needs them to apply
     # `exclude`): the nearest configuration is not searched for again, here or in a worker.
     settings: Mapping[Path, Settings] | None = None
+    variant: str | None = None     # `check --variant NAME`: never cached
 
     def settings_for(self, path: Path) -> Settings:
         known = self.settings.get(path) if self.settings is not None else None
@@ -34,16 +35,16 @@ class Options(NamedTuple):
 
 
 def lint_file(path: str | Path, settings: Settings | None = None, text: str | None = None,
-              parse=None) -> tuple[list[Diagnostic], Result]:
+              parse=None, variant: str | None = None) -> tuple[list[Diagnostic], Result]:
     """Every diagnostic for one spec (checker errors and lint findings), and the
     ``api.Result`` they came from. ``text`` stands in for the file's content; ``parse``
-    stands in for the parser."""
+    stands in for the parser; ``variant`` checks and lints the spec as that variant makes it."""
     from xspec import api
     from xspec.lint.engine import lint_result
 
     path = Path(path)
     settings = settings or settings_for(path)
-    result = api.check(path, text, parse)
+    result = api.check(path, text, parse, variant)
     found = result.diagnostics + lint_result(result, settings)
     return sorted(found, key=lambda d: d.sort_key), result
 
@@ -63,7 +64,7 @@ def lint_paths(paths: list[Path], options: Options = Options(), jobs: int = 0) -
     sources: dict[str, SourceFile] = {}
     misses = []
     for path in paths:
-        hit = _cached(Path(path), options) if options.use_cache else None
+        hit = _cached(Path(path), options) if options.use_cache and not options.variant else None
         if hit is None:
             misses.append(path)
         else:
@@ -87,8 +88,8 @@ def lint_chunk(paths: list[Path], options: Options) -> Outcome:
     for path in paths:
         path = Path(path)
         settings = options.settings_for(path)
-        cache_at = _cache_slot(path, settings) if options.use_cache else None
-        found, shown = _fresh(path, settings, cache_at)
+        cache_at = _cache_slot(path, settings) if options.use_cache and not options.variant else None
+        found, shown = _fresh(path, settings, cache_at, options.variant)
         diagnostics.extend(found)
         sources.update(shown)
     return Outcome(diagnostics, sources)
@@ -114,8 +115,9 @@ def _cached(path: Path, options: Options):
     return hit[0], _sources(hit[0], hit[1])
 
 
-def _fresh(path: Path, settings: Settings, cache_at) -> tuple[list[Diagnostic], dict]:
-    found, result = lint_file(path, settings)
+def _fresh(path: Path, settings: Settings, cache_at, variant: str | None = None
+           ) -> tuple[list[Diagnostic], dict]:
+    found, result = lint_file(path, settings, variant=variant)
     modules = result.program.modules.values()
     shown = {d.span.path for d in found}
     sources = {m.source.path: m.source for m in modules if m.source.path in shown}

@@ -99,11 +99,15 @@ class _Builder:
     def _root(self) -> None:
         m, root = self.manifest, self.crate.root_dataset
         ran = sum(1 for i in m["jobs"] if self._ran(i))
-        root["name"] = f"{m['experiment']} run {m['run_id']}"
+        variant = (m["spec"].get("variant") or {}).get("name")
+        shown = f" (variant {variant})" if variant else ""
+        root["name"] = f"{m['experiment']} run {m['run_id']}{shown}"
         root["identifier"] = m["run_id"]
         root["description"] = (f"xspec {m['executor']} run of experiment {m['experiment']} from "
-                               f"{m['spec']['path']} ({m['spec']['digest']}): {ran} of "
+                               f"{m['spec']['path']}{shown} ({m['spec']['digest']}): {ran} of "
                                f"{len(m['jobs'])} jobs ran.")
+        if variant:     # a smoke run can never pass for the real one
+            root["keywords"] = [f"xspec-variant:{variant}"]
         root["datePublished"] = self._last_time()
         root["conformsTo"] = self._add("#profile", PROFILE, "CreativeWork", name="Process Run Crate",
                                        version="0.5")

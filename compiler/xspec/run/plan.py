@@ -46,23 +46,26 @@ class Plan:
 
 
 def make_plan(spec: Path, experiment: str | None = None, jobs: str | None = None,
-              targets: tuple[str, ...] = ("ir",), build_dir: str = "build") -> Plan:
-    """Compile ``spec`` for ``targets``; raise PlanFailed (diagnostics) or RunError."""
+              targets: tuple[str, ...] = ("ir",), build_dir: str = "build",
+              variant: str | None = None) -> Plan:
+    """Compile ``spec`` for ``targets`` (as ``variant`` makes it); raise PlanFailed
+    (diagnostics) or RunError."""
     from xspec.resolve.loader import project_root
 
-    compiled = compile_checked(spec, targets, build_dir)
+    compiled = compile_checked(spec, targets, build_dir, variant)
     chosen = choose_experiment(compiled.ir, experiment, spec)
     return Plan(spec, project_root(spec.resolve()), compiled.ir, chosen,
                 parse_jobs(jobs, chosen["job_count"]), compiled.files)
 
 
-def compile_checked(spec: Path, targets: tuple[str, ...] = ("ir",), build_dir: str = "build"):
+def compile_checked(spec: Path, targets: tuple[str, ...] = ("ir",), build_dir: str = "build",
+                    variant: str | None = None):
     """The pipeline's result for ``spec``; PlanFailed (diagnostics) or RunError otherwise."""
     from xspec.backends.common import Options
     from xspec.backends.pipeline import PipelineError, compile_spec
 
     try:
-        compiled = compile_spec(spec, list(targets), Options(build_dir=build_dir))
+        compiled = compile_spec(spec, list(targets), Options(build_dir=build_dir), variant=variant)
     except PipelineError as e:
         raise RunError(str(e)) from None
     if compiled.failed:

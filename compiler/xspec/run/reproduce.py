@@ -241,8 +241,9 @@ def _input_findings(manifest: dict, source: Path) -> list[Finding]:
 def _plan(result: Reproduction, manifest: dict, jobs: list[int]):
     from xspec.run.plan import make_plan
 
+    variant = (manifest["spec"].get("variant") or {}).get("name")    # a smoke run reproduces as one
     plan = make_plan(result.workspace / manifest["spec"]["path"], manifest["experiment"],
-                     ",".join(map(str, jobs)))
+                     ",".join(map(str, jobs)), variant=variant)
     lock = manifest["lock"]["digest"] if manifest["lock"] else None
     compiled = (plan.ir["spec"]["digest"], plan.ir["lock"]["digest"] if plan.ir["lock"] else None)
     for what, recorded, now in zip(("spec", "lock"), (manifest["spec"]["digest"], lock), compiled):

@@ -64,6 +64,36 @@ class Checker:
     def run(self) -> dict[Path, M.CheckedModule]:
         return {key: self._check_module(module) for key, module in self.program.modules.items()}
 
+    def beside(self, program: Program, module: LoadedModule, changed: dict[str, ast.Block]) -> Checker:
+        """A checker for ``program``: this one's, with the entry ``module`` a variant's merged
+        file (types/variants.py) whose experiments ``changed`` (name -> merged block) are new
+        nodes. It takes every model and symbol this one made as it is, so what the variant
+        left unchanged is not checked again."""
+        other = Checker(program)
+        other._models = dict(self._models)
+        other._symbols = dict(self._symbols)
+        own = other._symbols.get(module.key)
+        if own is not None:
+            other._symbols[module.key] = {**own, **{name: ("experiment", (module, block))
+                                                    for name, block in changed.items()}}
+        return other
+
+    def check_changed(self, module: LoadedModule, changed: dict[str, ast.Block],
+                      steps: dict[str, M.Experiment], waiting: dict[str, list[str]]) -> None:
+        """On a checker from ``beside``: the ``changed`` experiments, and the part of the
+        graph around them (``steps``: the file's own experiments; ``waiting``: who waits for
+        whom in its graph, ``graph.dependents``)."""
+        from xspec.types.graph import check_changed_graph
+
+        merged = dict(steps)
+        for name, block in changed.items():
+            model = self.model((module, block))
+            if model is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = model
+        check_changed_graph(self.bag, module, steps, merged, list(changed), waiting)
+
     def _check_module(self, module: LoadedModule) -> M.CheckedModule:
         checked = M.CheckedModule(module.source.path, module.tree, is_stdlib=module.is_stdlib)
         if module.not_a_spec:
@@ -245,6 +275,9 @@ class Checker:
             if value is not INVALID:
                 settings[name] = value
         return settings
+
+    def _check_variant(self, module, block) -> None:
+        return None     # checked as the merged file it makes (types/variants.py), not as a value
 
     def _check_experiment(self, module, block) -> M.Experiment:
         from xspec.types.experiment import check_experiment

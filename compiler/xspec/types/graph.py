@@ -41,11 +41,54 @@ def check_graph(bag, module, checked: M.CheckedModule) -> dict[str, list[Need]]:
     needs = {name: _needs(bag, module, exp, steps) for name, exp in steps.items()}
     for name, exp in steps.items():
         exp.needs = needs[name]
-    _check_cycles(bag, needs)
+    _check_cycles(bag, lambda step: needs.get(step, []), needs)
     for name, exp in steps.items():
         _check_shapes(bag, exp, needs[name], steps)
         _check_output_uses(bag, module, exp, needs[name], steps)
     return needs
+
+
+def dependents(steps: dict[str, M.Experiment]) -> dict[str, list[str]]:
+    """Step -> the steps whose recorded needs name it."""
+    found: dict[str, list[str]] = {}
+    for name, exp in steps.items():
+        for need in exp.needs:
+            found.setdefault(need.step, []).append(name)
+    return found
+
+
+def check_changed_graph(bag, module, own: dict[str, M.Experiment], steps: dict[str, M.Experiment],
+                        changed: list[str], waiting: dict[str, list[str]]) -> None:
+    """What a variant that changed the steps ``changed`` can make fail in the graph, and
+    only that (types/variants.py). ``own`` are the file's steps, ``steps`` the variant's
+    (``changed`` replaced), ``waiting`` who waits for whom in the file (``dependents``).
+
+    The changed steps are checked again. A step waiting for one is checked again only when
+    what it can see of it changed (its job count, its output names, whether an output path
+    is fixed); any other step keeps the needs the file's own check recorded on it. A new
+    cycle needs a new edge, so the search for cycles starts from the changed steps whose
+    needs changed. Nothing is recorded on the steps: they are shared with the file's own
+    model."""
+    seen_changed = [c for c in changed if c in steps and _seen_by_others(steps[c]) !=
+                    (_seen_by_others(own[c]) if c in own else None)]
+    involved = [n for n in dict.fromkeys([*changed, *(w for c in seen_changed for w in waiting.get(c, []))])
+                if n in steps]
+    needs = {name: _needs(bag, module, steps[name], steps) for name in involved}
+
+    def needs_of(step: str) -> list[Need]:
+        return needs[step] if step in needs else steps[step].needs if step in steps else []
+
+    new_edges = [c for c in changed if c in needs and (c not in own or needs[c] != own[c].needs)]
+    _check_cycles(bag, needs_of, new_edges)
+    for name in involved:
+        _check_shapes(bag, steps[name], needs[name], steps)
+        _check_output_uses(bag, module, steps[name], needs[name], steps)
+
+
+def _seen_by_others(step: M.Experiment) -> tuple:
+    """What another step's checks read of ``step``: its job count and its outputs' names,
+    each with whether its path is fixed."""
+    return job_count(step), tuple((k, bool(v.placeholders)) for k, v in step.output_names.items())
 
 
 def job_count(exp: M.Experiment) -> int | None:
@@ -115,14 +158,15 @@ def _not_a_step(module, name: str) -> str:
 
 # ---- cycles -----------------------------------------------------------------------------
 
-def _check_cycles(bag, needs: dict[str, list[Need]]) -> None:
-    """Depth-first, in the file's order; each cycle once, at the entry that closes it."""
+def _check_cycles(bag, needs_of, starts) -> None:
+    """Depth-first from each of ``starts`` (the file's steps in order); each cycle once, at
+    the entry that closes it. ``needs_of(step)`` is the step's valid needs."""
     done: set[str] = set()
     stack: list[str] = []
 
     def visit(step: str) -> None:
         stack.append(step)
-        for need in needs.get(step, []):
+        for need in needs_of(step):
             if need.step in stack:
                 loop = stack[stack.index(need.step):] + [need.step]
                 bag.add("E241", need.span, " -> ".join(loop),
@@ -132,7 +176,7 @@ def _check_cycles(bag, needs: dict[str, list[Need]]) -> None:
         stack.pop()
         done.add(step)
 
-    for step in needs:
+    for step in starts:
         if step not in done:
             visit(step)
 

@@ -192,7 +192,11 @@ PRESET = BlockSchema("preset", "Reusable target settings, e.g. a cluster's GPU p
     _f("description", STR, "What the preset is for."),
 ), open_fields=True)
 
-TOP_LEVEL = {"data": DATA, "env": ENV, "experiment": EXPERIMENT, "profile": PROFILE, "preset": PRESET}
+VARIANT = BlockSchema("variant", "A named overlay of this file's experiments, chosen with `--variant NAME`.",
+                      (), children=("experiment",))
+
+TOP_LEVEL = {"data": DATA, "env": ENV, "experiment": EXPERIMENT, "profile": PROFILE, "preset": PRESET,
+             "variant": VARIANT}
 NESTED = {"resources": RESOURCES, "sweep": SWEEP, "target": None}
 PARAM_TYPES = ("int", "float", "str", "bool", "enum", "path", "duration", "size")
 BUILTIN_NAMES = {

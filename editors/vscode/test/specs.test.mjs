@@ -74,7 +74,7 @@ function checkLine({ line, tokens, depth }, where) {
     assert.ok(scopesAt(tokens, column).includes("comment.line.number-sign.xspec"), `${where}:${column + 1}: not a comment`);
   }
   expectScope(line, tokens, /^\s*(xspec)\s+\d+/, "keyword.other.header.xspec", where);
-  expectScope(line, tokens, /^(?:data|env|experiment|profile|preset)\s+([A-Za-z_][\w-]*)/, "entity.name.type.xspec", where);
+  expectScope(line, tokens, /^(?:data|env|experiment|profile|preset|variant)\s+([A-Za-z_][\w-]*)/, "entity.name.type.xspec", where);
   expectScope(line, tokens, /\bparam\s+([A-Za-z_][\w-]*)\s*:/, "variable.parameter.xspec", where);
   expectScope(line, tokens, /^\s*([A-Za-z_][\w-]*)\s*=[^=]/, "variable.other.property.xspec", where);
 }

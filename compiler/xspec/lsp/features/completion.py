@@ -182,6 +182,8 @@ def _schema(context: Context) -> S.BlockSchema | None:
     if len(blocks) == 1:
         return S.TOP_LEVEL.get(blocks[0].words[0])
     words = blocks[-1].words
+    if len(blocks) == 2 and blocks[0].words[0] == "variant" and words[0] == "experiment":
+        return S.EXPERIMENT     # an overlay: the fields of the experiment it changes
     if words[0] == "target":
         return S.TARGETS.get(words[1]) if len(words) > 1 else None
     return {"resources": S.RESOURCES, "sweep": S.SWEEP}.get(words[0])

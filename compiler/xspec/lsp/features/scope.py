@@ -10,6 +10,8 @@ def schema_of(block: ast.Block, parent: ast.Block | None) -> S.BlockSchema | Non
     kind = block.kind.text
     if parent is None:
         return S.TOP_LEVEL.get(kind)
+    if kind == "experiment" and parent.kind.text == "variant":
+        return S.EXPERIMENT     # an overlay: the fields of the experiment it changes
     if kind == "target":
         return S.TARGETS.get(block.name.text) if block.name else None
     return {"resources": S.RESOURCES, "sweep": S.SWEEP}.get(kind)
