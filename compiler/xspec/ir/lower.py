@@ -70,8 +70,8 @@ def spec_identity(result, entry: Path, root: Path) -> dict:
     variant = getattr(result, "variant", None)
     if variant is not None:
         manifest += f"variant {variant.name} {variant.sha256}\n"
-    identity = {"path": _relative(entry, root), "digest": "sha256:" + _sha256(manifest),
-                "files": files}
+    identity: dict[str, object] = {"path": _relative(entry, root), "digest": "sha256:" + _sha256(manifest),
+                                   "files": files}
     if variant is not None:     # only then, so the IR of a spec built without one is unchanged
         identity["variant"] = {"name": variant.name, "sha256": variant.sha256}
     return identity
