@@ -68,7 +68,7 @@ xspec.report.human xspec.report.printable xspec.resolve xspec.resolve.loader xsp
 xspec.syntax xspec.syntax._tables xspec.syntax.ast xspec.syntax.lalr xspec.syntax.parser
 xspec.syntax.postlex xspec.syntax.strings xspec.syntax.transform xspec.types xspec.types.check
 xspec.types.experiment xspec.types.graph xspec.types.model xspec.types.params xspec.types.schema
-xspec.types.slot_checks xspec.types.slots xspec.types.units xspec.types.values
+xspec.types.slot_checks xspec.types.slots xspec.types.units xspec.types.values xspec.types.variants
 """.split())
 
 
