@@ -155,7 +155,8 @@ stages:
     assert needs(compare) == [("train", "all")]               # all-to-one
     assert argv(compare) == ["python", "compare.py", "model-forest.pkl", "model-boosting.pkl"]
     assert run.notes("INI100") == {("dvc.yaml", 10)}
-    assert "is one job's output of stage `train` (`model-${item}.pkl`)" in run.stdout
+    assert "dep `model-forest.pkl` of stage `compare` is the output `model-${item}.pkl` of " \
+           "stage `train`, a path that `${...}` makes" in run.stdout
     assert run.module.experiments["train"].output_names == {}   # nobody can name it
 
 

@@ -367,13 +367,14 @@ class StageBody:
     def _deps(self, wdir: Path) -> dict[str, tuple[str, str]]:
         """Data blocks and `after` for the deps; returns dep text -> (reference, rest of the
         path) for the command: (`data_xml.path`, ``), (`prepare.outputs.prepared`, `/a.csv`)."""
-        by_text, code = {}, []
+        by_text: dict[str, tuple[str, str]] = {}
+        code = []
         for text, node in _paths(self.body.get("deps")):
             for concrete in self._expand(text, node):
                 kind = self._dep(concrete, node, wdir)
                 if kind == "code":
                     code.append(concrete)
-                elif kind and "${" not in text:
+                elif isinstance(kind, tuple) and "${" not in text:
                     by_text[text] = kind
         if code:
             self.experiment.comments.append("Code this stage depends on (it travels with the "
@@ -421,11 +422,12 @@ class StageBody:
         if out.per_job:
             writer = out.stage
             self.ctx.not_carried(
-                node.origin, f"dep `{text}` of stage `{self.experiment.name}` is one job's output "
-                f"of stage `{writer}` (`{out.text}`)",
+                node.origin, f"dep `{text}` of stage `{self.experiment.name}` is the output "
+                f"`{out.text}` of stage `{writer}`, a path that `${{...}}` makes",
                 hints=[f"the draft runs `{self.experiment.name}` after every job of `{writer}`, "
-                       "but xspec refers only to outputs with a fixed path: each job writes into "
-                       f"its own folder, so give the output one path and pass `{out.reference}`"])
+                       "but xspec refers only to outputs with a fixed path (E246): each job "
+                       "writes into its own folder, so the path need not tell jobs apart; give "
+                       f"the output one path and pass `{out.reference}`"])
             return None
         self.reader.read.add(out.stage)
         return out.reference, rest

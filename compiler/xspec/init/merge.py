@@ -276,7 +276,7 @@ def settle_names(draft: Draft, ctx: Context) -> None:
     data_names = {d.name for d in draft.data}
     draft.env.name = _free(draft.env.name, data_names | RESERVED, "_env")
     taken = data_names | {draft.env.name}
-    steps = {}
+    steps: dict[str, str] = {}
     for experiment in draft.experiments:
         old, experiment.name = experiment.name, _free(experiment.name, taken | RESERVED, "_experiment")
         steps.setdefault(old, experiment.name)   # a reference names the first of that name
