@@ -46,8 +46,8 @@ def test_a_plain_stage(dvc_run):
 
 def test_templating_becomes_param_references(dvc_run):
     featurize = dvc_run.module.experiments["featurize"]
-    assert argv(featurize) == ["python", "src/featurization.py", "data/prepared", "data/features",
-                               "--max-features", "${featurize_max_features}"]
+    assert argv(featurize) == ["python", "src/featurization.py", "${prepare.outputs.prepared}",
+                               "data/features", "--max-features", "${featurize_max_features}"]
     assert {p.name: p.default for p in featurize.params.values()} == {
         "featurize_max_features": 200, "featurize_ngrams": 2}
 
@@ -55,8 +55,8 @@ def test_templating_becomes_param_references(dvc_run):
 def test_foreach_over_a_list_is_a_grid(dvc_run):
     train = dvc_run.module.experiments["train"]
     assert [(s.kind, s.axes) for s in train.sweeps] == [("grid", {"item": ["forest", "boosting"]})]
-    assert argv(train) == ["python", "src/train.py", "data/features", "model-${item}.pkl",
-                           "--model", "${item}", "--n-est", "${train_n_est}"]
+    assert argv(train) == ["python", "src/train.py", "${featurize.outputs.features}",
+                           "model-${item}.pkl", "--model", "${item}", "--n-est", "${train_n_est}"]
     assert [d.name for d in train.data] == ["labels-forest_csv", "labels-boosting_csv"]
     assert [str(o) for o in train.outputs] == ["model-${item}.pkl"]
 
@@ -78,8 +78,6 @@ def test_matrix_is_a_grid(dvc_run):
 
 def test_what_dvc_does_that_xspec_does_not_is_reported(dvc_run):
     assert dvc_run.notes("INI100") == {
-        ("dvc.yaml", 16),                   # featurize reads what prepare writes
-        ("dvc.yaml", 29),                   # train reads what featurize writes
         ("dvc.yaml", 46),                   # frozen
         ("dvc.yaml", 54),                   # top-level plots
         ("data/lookup.parquet.dvc", 2),     # frozen

@@ -26,6 +26,7 @@ CASES = {
     "mlflow": ["MLproject"],
     "mlflow_docker": ["MLproject"],
     "dvc": ["dvc.yaml", "data/data.xml.dvc", "data/lookup.parquet.dvc"],
+    "dvc_graph": ["dvc.yaml"],
     "hydra": ["conf"],
     "hydra_apps": ["conf"],
     "sbatch": ["train_array.sbatch"],

@@ -122,7 +122,8 @@ class Experiment:
     run: Any = None                  # list of args (str | Ref | Template), or a Template string
     run_comment: str = ""
     data: list[str] = field(default_factory=list)
-    outputs: list[Any] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)   # the steps it waits for (all of their jobs)
+    outputs: Any = field(default_factory=list)       # a list of paths, or a map naming them
     vars: dict[str, Any] = field(default_factory=dict)
     workdir: str | None = None
     resources: dict[str, Any] = field(default_factory=dict)

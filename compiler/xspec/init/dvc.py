@@ -7,8 +7,13 @@
   mapping or a list of mappings a `sweep zip` over `key`, `item_*`.
 - `deps` that are data become data blocks (MD5 and size from dvc.lock, see
   ``dvcdata.py``), and a command argument naming one becomes `name.path`. Code deps
-  are listed in a comment; deps another stage writes are reported: xspec has no
-  stage-to-stage dependencies.
+  are listed in a comment.
+- A dep another stage writes is an edge of the graph: the reader gets
+  `after = [writer]`, the writer's `outputs` become a map with a name per path, and
+  the argument naming the dep becomes `writer.outputs.NAME` (a file inside an output
+  folder `${writer.outputs.NAME}/file`). Each xspec step writes into its own folder,
+  so what the reference cannot say (a dep folder holding another stage's output, an
+  output whose path differs per job) is reported.
 - `outs`, `metrics` and `plots` become `outputs`; `params` the params the stage
   reads from params.yaml by itself; `wdir` the `workdir`.
 """
@@ -47,8 +52,10 @@ def load(path: Path, ctx: Context) -> Draft:
         if key not in ("stages", "vars"):
             ctx.not_carried(node.key_origin, f"top-level `{key}:` of dvc.yaml")
     reader = StageReader(path.parent, ctx, _template_tree(root, path.parent, ctx),
-                         dvcdata.read_lock(path, ctx), _produced(stages))
+                         dvcdata.read_lock(path, ctx))
+    reader.plan(stages)
     experiments = [e for name, node in stages.value.items() if (e := reader.stage(name, node))]
+    reader.name_outputs(experiments)
     return Draft(data=list(reader.data.values()), experiments=experiments)
 
 
@@ -74,14 +81,57 @@ def _yaml_map(path: Path, ctx: Context, at: Y | None = None) -> dict[str, Y]:
     return root.value if root is not None and root.is_map else {}
 
 
-def _produced(stages: Y) -> dict[str, str]:
-    """Output path -> the stage that writes it."""
-    found = {}
-    for name, node in stages.value.items():
-        body = node.get("do") if node.is_map and node.get("do") is not None else node
-        for out in _paths(body.get("outs") if body.is_map else None):
-            found[posixpath.normpath(out[0])] = name
-    return found
+def _body(node: Y) -> Y:
+    """What a stage runs: the `do` of a `foreach`, else the stage itself."""
+    return node.get("do") if node.is_map and node.get("do") is not None else node
+
+
+def _out_texts(body: Y) -> list[tuple[str, Y]]:
+    """Every path the stage writes, in the order its `outputs` list them."""
+    if not body.is_map:
+        return []
+    return [out for key in ("outs", "metrics", "plots") for out in _paths(body.get(key))]
+
+
+def _wdir(body: Y) -> str:
+    """The stage's `wdir`, relative to dvc.yaml's folder (`.` for that folder)."""
+    wdir = body.get("wdir") if body.is_map else None
+    return str(wdir.value) if wdir is not None and wdir.is_scalar else "."
+
+
+def _output_names(texts: list[str]) -> list[str]:
+    """A name per output path for the `outputs` map: its stem (`data/prepared` ->
+    `prepared`, `model-${item}.pkl` -> `model`), the whole path where stems repeat."""
+    def stem(text: str) -> str:
+        return values.name_for(posixpath.splitext(posixpath.basename(TEMPLATE.sub("", text)))[0])
+
+    stems = [stem(t) for t in texts]
+    names: list[str] = []
+    for text, candidate in zip(texts, stems):
+        if stems.count(candidate) > 1:
+            candidate = values.name_for(TEMPLATE.sub("", text).replace(".", "_"))
+        candidate, base, number = candidate.replace("-", "_"), candidate.replace("-", "_"), 2
+        while candidate in names:
+            candidate, number = f"{base}_{number}", number + 1
+        names.append(candidate)
+    return names
+
+
+@dataclass(frozen=True)
+class Out:
+    """One path a stage writes, as the stages that read it need to know it."""
+
+    stage: str                  # the writer's experiment name
+    text: str                   # as dvc.yaml writes it (may hold `${...}`)
+    name: str                   # its name in the writer's `outputs` map
+
+    @property
+    def per_job(self) -> bool:
+        return "${" in self.text
+
+    @property
+    def reference(self) -> str:
+        return f"{self.stage}.outputs.{self.name}"
 
 
 def _paths(node: Y | None) -> list[tuple[str, Y]]:
@@ -113,14 +163,41 @@ class StageReader:
     ctx: Context
     tree: dict[str, Y]
     lock: dict
-    produced: dict[str, str]
     data: dict[str, Data] = field(default_factory=dict)   # path -> Data, shared by stages
+    loops: dict[str, Loop | None] = field(default_factory=dict)    # stage -> its foreach/matrix
+    produced: dict[str, Out] = field(default_factory=dict)   # path from dvc.yaml's folder -> Out
+    writes: dict[str, list[Out]] = field(default_factory=dict)   # experiment -> its outputs
+    read: set[str] = field(default_factory=set)   # experiments whose outputs another one reads
+
+    def plan(self, stages: Y) -> None:
+        """Before any stage is read: every stage's loop, and who writes which path, so a
+        stage can read what a stage further down the file writes (DVC allows any order)."""
+        for name, node in stages.value.items():
+            if not node.is_map:
+                continue
+            self.loops[name] = self.loop(name, node)
+            body, points = _body(node), (self.loops[name].points if self.loops[name] else [{}])
+            texts = [text for text, _ in _out_texts(body)]
+            writes = [Out(values.name_for(name), t, n) for t, n in zip(texts, _output_names(texts))]
+            self.writes[values.name_for(name)] = writes
+            for out in writes:
+                for point in points:
+                    concrete = _fill(out.text, point, self.tree)
+                    if concrete is not None:
+                        self.produced[posixpath.normpath(posixpath.join(_wdir(body), concrete))] = out
+
+    def name_outputs(self, experiments: list[Experiment]) -> None:
+        """The `outputs` of a stage others read as a map, so they can name them."""
+        for experiment in experiments:
+            if experiment.name in self.read:
+                experiment.outputs = {out.name: value for out, value
+                                      in zip(self.writes[experiment.name], experiment.outputs)}
 
     def stage(self, name: str, node: Y) -> Experiment | None:
         if not node.is_map:
             self.ctx.error(node.origin, f"stage `{name}` must be a mapping with `cmd`")
             return None
-        loop = self.loop(name, node)
+        loop = self.loops.get(name)
         body = node.get("do") if node.get("foreach") is not None else node
         if body is None or not body.is_map or body.get("cmd") is None:
             self.ctx.error(node.key_origin or node.origin, f"stage `{name}` has no `cmd`")
@@ -287,15 +364,17 @@ class StageBody:
 
     # -- deps --------------------------------------------------------------------------
 
-    def _deps(self, wdir: Path) -> dict[str, str]:
-        """Data blocks for the data deps; returns dep text -> data name for the command."""
-        by_text, code = {}, []
+    def _deps(self, wdir: Path) -> dict[str, tuple[str, str]]:
+        """Data blocks and `after` for the deps; returns dep text -> (reference, rest of the
+        path) for the command: (`data_xml.path`, ``), (`prepare.outputs.prepared`, `/a.csv`)."""
+        by_text: dict[str, tuple[str, str]] = {}
+        code = []
         for text, node in _paths(self.body.get("deps")):
             for concrete in self._expand(text, node):
                 kind = self._dep(concrete, node, wdir)
                 if kind == "code":
                     code.append(concrete)
-                elif kind and "${" not in text:
+                elif isinstance(kind, tuple) and "${" not in text:
                     by_text[text] = kind
         if code:
             self.experiment.comments.append("Code this stage depends on (it travels with the "
@@ -309,25 +388,64 @@ class StageBody:
         points = self.loop.points if self.loop else [{}]
         found = []
         for point in points:
-            concrete = TEMPLATE.sub(lambda m: point.get(m.group(1)) or _tree_text(
-                self.reader.tree, m.group(1)) or m.group(0), text)
-            if "${" in concrete:
+            concrete = _fill(text, point, self.reader.tree)
+            if concrete is None:
                 self.ctx.not_carried(node.origin, f"dep `{text}`: cannot tell which file it names")
                 return []
             found.append(concrete)
         return list(dict.fromkeys(found))
 
-    def _dep(self, text: str, node: Y, wdir: Path) -> str | None:
-        """'code', a data name, or None for a dep that another stage writes."""
+    def _dep(self, text: str, node: Y, wdir: Path) -> str | tuple[str, str] | None:
+        """'code', (reference, rest of the path), or None for a dep the command cannot name."""
         if Path(text).suffix.lower() in CODE_SUFFIXES:
             return "code"
-        writer = self.reader.produced.get(posixpath.normpath(text))
-        if writer is not None:
-            self.ctx.not_carried(node.origin, f"dep `{text}` of stage `{self.experiment.name}` is "
-                                 f"written by stage `{writer}`",
-                                 hints=[f"xspec has no stage dependencies: run `{writer}` first"])
+        path = posixpath.normpath(posixpath.join(_wdir(self.body), text))
+        out, rest = self._written(path)
+        if out is not None:
+            return self._upstream(text, node, out, rest)
+        inside = [o for p, o in self.reader.produced.items()
+                  if p.startswith(path + "/") and o.stage != self.experiment.name]
+        if inside:
+            self._holds_outputs(text, node, inside)
+        return self._data(text, node, wdir).name + ".path", ""
+
+    def _written(self, path: str) -> tuple[Out | None, str]:
+        """The output that is ``path`` or a folder holding it, and the rest of the path."""
+        for written, out in self.reader.produced.items():
+            if path == written or path.startswith(written + "/"):
+                return out, path[len(written):]
+        return None, ""
+
+    def _upstream(self, text: str, node: Y, out: Out, rest: str) -> tuple[str, str] | None:
+        """An edge of the graph: after the writer, and its output by reference."""
+        self._after(out.stage)
+        if out.per_job:
+            writer = out.stage
+            self.ctx.not_carried(
+                node.origin, f"dep `{text}` of stage `{self.experiment.name}` is the output "
+                f"`{out.text}` of stage `{writer}`, a path that `${{...}}` makes",
+                hints=[f"the draft runs `{self.experiment.name}` after every job of `{writer}`, "
+                       "but xspec refers only to outputs with a fixed path (E246): each job "
+                       "writes into its own folder, so the path need not tell jobs apart; give "
+                       f"the output one path and pass `{out.reference}`"])
             return None
-        return self._data(text, node, wdir).name
+        self.reader.read.add(out.stage)
+        return out.reference, rest
+
+    def _holds_outputs(self, text: str, node: Y, inside: list[Out]) -> None:
+        for stage in dict.fromkeys(o.stage for o in inside):
+            self._after(stage)
+        outs = ", ".join(f"`{o.text}` of stage `{o.stage}`" for o in inside)
+        self.ctx.not_carried(
+            node.origin, f"dep `{text}` of stage `{self.experiment.name}` holds outputs of other "
+            f"stages: {outs}",
+            hints=["the draft waits for those stages, but the job sees the project's "
+                   f"`{text}` without their outputs: each xspec step writes into its own folder; "
+                   "pass each output as its own argument (`STAGE.outputs.NAME`)"])
+
+    def _after(self, stage: str) -> None:
+        if stage != self.experiment.name and stage not in self.experiment.after:
+            self.experiment.after.append(stage)
 
     def _data(self, text: str, node: Y, wdir: Path) -> Data:
         location = self.ctx.relative(wdir / text)
@@ -341,17 +459,28 @@ class StageBody:
 
     # -- run and outputs ---------------------------------------------------------------
 
-    def _run(self, data_paths: dict[str, str]):
+    def _run(self, dep_refs: dict[str, tuple[str, str]]):
         node = self.body.get("cmd")
         commands = [str(c.value) for c in node.value] if node.is_list else [str(node.value)]
         text = self.substitute(" && ".join(commands), node.origin, self.command)
-        for path, name in data_paths.items():
+        for path, (reference, rest) in dep_refs.items():
             pattern = re.compile(r"(?<![^\s'\"=])" + re.escape(path) + r"(?![^\s'\"])")
-            text = pattern.sub(lambda _: self.command.ref(f"{name}.path"), text)
+            text, count = pattern.subn(lambda _: self.command.ref(reference) + rest, text)
+            if count == 0 and ".outputs." in reference:
+                self._unnamed_upstream(path, reference, node)
         run, shell = self.command.to_run(text)
         if shell:
             self.experiment.run_comment = "kept as a shell command line: it uses shell syntax"
         return run
+
+    def _unnamed_upstream(self, path: str, reference: str, node: Y) -> None:
+        """A dep another stage writes that the command does not name: the job will not find
+        it where DVC puts it, in the project, but in the writer's folder."""
+        self.ctx.not_carried(
+            node.origin, f"the command of stage `{self.experiment.name}` does not name its dep "
+            f"`{path}`, written by stage `{reference.split('.')[0]}`",
+            hints=[f"the job finds it at `${{{reference}}}`, not at `{path}`: "
+                   "pass it in `run` (or read it from an argument)"])
 
     def _outputs(self) -> list:
         outputs = []
@@ -394,6 +523,14 @@ class StageBody:
                     self.experiment.params.append(param)
             return [key + ".*"]
         return [key] if self._add_param(key, node) else []
+
+
+def _fill(text: str, point: dict[str, str], tree: dict[str, Y]) -> str | None:
+    """``text`` for one job: `${...}` from the loop's values, then params.yaml; None
+    where something is left that neither names."""
+    concrete = TEMPLATE.sub(lambda m: point.get(m.group(1)) or _tree_text(tree, m.group(1))
+                            or m.group(0), text)
+    return None if "${" in concrete else concrete
 
 
 def _tree_text(tree: dict[str, Y], dotted: str) -> str | None:

@@ -276,10 +276,40 @@ def settle_names(draft: Draft, ctx: Context) -> None:
     data_names = {d.name for d in draft.data}
     draft.env.name = _free(draft.env.name, data_names | RESERVED, "_env")
     taken = data_names | {draft.env.name}
+    steps: dict[str, str] = {}
     for experiment in draft.experiments:
-        experiment.name = _free(experiment.name, taken | RESERVED, "_experiment")
+        old, experiment.name = experiment.name, _free(experiment.name, taken | RESERVED, "_experiment")
+        steps.setdefault(old, experiment.name)   # a reference names the first of that name
         taken.add(experiment.name)
         _settle_params(experiment, data_names | {draft.env.name}, ctx)
+    if any(old != new for old, new in steps.items()):
+        for experiment in draft.experiments:
+            rename_steps(experiment, steps)
+
+
+def rename_steps(experiment: Experiment, steps: dict[str, str]) -> None:
+    """`after` entries and `STEP.outputs.NAME` references follow a renamed step."""
+    experiment.after = [steps.get(name, name) for name in experiment.after]
+    used = _references([experiment.run, experiment.vars])
+    renames = {}
+    for name in used:
+        step, dot, rest = name.partition(".outputs.")
+        if dot and steps.get(step, step) != step:
+            renames[name] = f"{steps[step]}.outputs.{rest}"
+    if renames:
+        rename_references(experiment, renames)
+
+
+def _references(value) -> set[str]:
+    """The names of every reference in a run or vars value."""
+    if isinstance(value, Ref):
+        return {value.name}
+    if isinstance(value, Template):
+        return _references(list(value.parts))
+    if isinstance(value, Entry):
+        return _references(value.value)
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return {name for item in items for name in _references(item)}
 
 
 def _free(name: str, taken: set[str], suffix: str) -> str:

@@ -185,6 +185,8 @@ def experiment_block(e: D.Experiment, env_name: str) -> list[str]:
     lines += field("env", D.Ref(env_name), 1)
     if e.data:
         lines += field("data", [D.Ref(n) for n in e.data], 1)
+    if e.after:
+        lines += field("after", [D.Ref(n) for n in e.after], 1)
     if e.params:
         lines += [""] + comments([e.params_comment] if e.params_comment else [], 1)
         lines += [param_line(p) for p in e.params]
