@@ -258,6 +258,9 @@ LINT = {
          "{!r} is the path of `{}.outputs.{}`, written out instead of referenced",
          "A step that names another step's output by its path reads it unhashed, and "
          "from its own folder, where it is not."),
+        ("DAT009", "undeclared-data-read", W,
+         "{!r} is the path of data `{}`, which experiment `{}` does not list in `data`",
+         "A data file a job reads without listing it is hashed and recorded by nothing."),
     ]),
     **_table("security", [
         ("SEC001", "hardcoded-token", E, "{} in the spec: `{}`",

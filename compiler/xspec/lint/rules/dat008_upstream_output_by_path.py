@@ -95,14 +95,14 @@ def upstream_output_by_path(ctx):
             continue
         own = {posixpath.normpath(str(o)) for o in exp.outputs}
         after = {n.step: n.shape for n in exp.needs}
-        for string, whole_item in _strings(exp.node):
+        for string, whole_item in strings(exp.node):
             for start, end, word, found in _matches(string, upstream, after, own):
                 fix = _fix(string, start, end, whole_item, found, after.get(found.step), every)
                 yield ctx.report("DAT008", string.span, word, found.step, found.name,
                                  fix=fix, hints=_hints(found, after))
 
 
-def _strings(block):
+def strings(block):
     """(Str, is a whole item of a `run` list) for each string of `run` and `vars`."""
     for field in ("run", "vars"):
         member = block.field(field) if block is not None else None
@@ -117,21 +117,26 @@ def _strings(block):
             yield from ((e.value, False) for e in value.entries if isinstance(e.value, ast.Str))
 
 
-def _matches(string: ast.Str, upstream: list[Upstream], after: dict, own: set):
-    """(start, end, word, Upstream) for each path word of the string's literal text that
-    names an upstream output; the offsets are into the literal part (for a plain string,
-    into ``string.value``)."""
+def path_words(string: ast.Str):
+    """(start, end, word) for each path-like word of the string's literal text, not glued
+    to an interpolation; the offsets are into its literal part (for a plain string, into
+    ``string.value``)."""
     parts = string.parts
     for i, part in enumerate(parts):
         if not isinstance(part, str):
             continue
         for m in PATH_TOKEN.finditer(part):
             glued = (m.start() == 0 and i > 0) or (m.end() == len(part) and i < len(parts) - 1)
-            if glued:
-                continue
-            found = _names(posixpath.normpath(m.group()), upstream, after, own)
-            if found is not None:
-                yield m.start(), m.end(), m.group(), found
+            if not glued:
+                yield m.start(), m.end(), m.group()
+
+
+def _matches(string: ast.Str, upstream: list[Upstream], after: dict, own: set):
+    """(start, end, word, Upstream) for each path word that names an upstream output."""
+    for start, end, word in path_words(string):
+        found = _names(posixpath.normpath(word), upstream, after, own)
+        if found is not None:
+            yield start, end, word, found
 
 
 def _names(word: str, upstream: list[Upstream], after: dict, own: set) -> Upstream | None:
