@@ -40,7 +40,9 @@ def upstream_output_by_path(ctx):
       `train`.
 
     A path the step declares among its own `outputs` is its own file and is
-    never taken for another step's.
+    never taken for another step's; a step after `train` that writes a file
+    of the same path without declaring it is reported, and declaring it is
+    the way out.
 
     Outputs whose path interpolates `${...}`, and words glued to an
     interpolation (`${dir}/model.pt`), are not looked at.
