@@ -267,6 +267,13 @@ LINT = {
          "An object-store key or a branch URL can be overwritten; a version id or hash pins it."),
         ("DAT007", "output-overlaps-input", W, "output {!r} overlaps the input data `{}`",
          "A job that writes where it reads changes its own input for the next run."),
+        ("DAT008", "upstream-output-by-path", W,
+         "{!r} is the path of `{}.outputs.{}`, written out instead of referenced",
+         "A step that names another step's output by its path reads it unhashed, and "
+         "from its own folder, where it is not."),
+        ("DAT009", "undeclared-data-read", W,
+         "{!r} is the path of data `{}`, which experiment `{}` does not list in `data`",
+         "A data file a job reads without listing it is hashed and recorded by nothing."),
     ]),
     **_table("security", [
         ("SEC001", "hardcoded-token", E, "{} in the spec: `{}`",
@@ -309,6 +316,8 @@ LINT = {
          "A metrics file outside the outputs is shown in results but proven by no record."),
         ("COR011", "placeholder-run", W, "`run` is still the placeholder `xspec init` wrote",
          "A placeholder command runs nothing the experiment is about."),
+        ("COR012", "unread-output", I, "output `{}` of step `{}` is read by no later step",
+         "A named output of a step that others wait for, which none of them reads."),
     ]),
 }
 
