@@ -81,6 +81,20 @@ def _default_parallel(experiment: dict) -> int:
     return int((target or {}).get("settings", {}).get("max_parallel") or 1)
 
 
+def _retried(outcome) -> list[str]:
+    """`job 0 (attempt 2 of 3: ok)` for each job that needed more than one attempt."""
+    from xspec.run.records import read_record
+
+    found = []
+    for o in outcome.outcomes:
+        record = read_record(outcome.run, o.index) if o.status is not None else None
+        attempt = (record.data.get("attempt") or {}) if record else {}
+        if attempt.get("number", 1) > 1:
+            state = "ok" if record.ok else f"exit {record.exit_code}"
+            found.append(f"job {o.index} (attempt {attempt['number']} of {attempt.get('of')}: {state})")
+    return found
+
+
 def _summary(outcome) -> int:
     from xspec.run.records import read_record
     from xspec.run.report import failure_lines, say, shown
@@ -91,6 +105,9 @@ def _summary(outcome) -> int:
     counts = f"{len(outcome.outcomes)} jobs: {ok} ok, {len(failed)} failed" + (
         f", {len(skipped)} not started" if skipped else "")
     say(counts)
+    retried = _retried(outcome)
+    if retried:
+        say("retried: " + ", ".join(retried))
     if failed:
         say("failed:")
         for o in failed:
