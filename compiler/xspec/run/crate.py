@@ -222,6 +222,11 @@ class _Builder:
         attempts = len(self.run.attempt_dirs(index))
         if attempts > 1 or data.get("attempt"):
             pairs.append(("attempts", str(attempts)))
+        cache = self.manifest.get("cache") or {}
+        pairs.append(("cache key", (cache.get("keys") or {}).get(str(index))))
+        reused = (cache.get("reused") or {}).get(str(index))
+        if reused:
+            pairs.append(("reused from", f"{reused['run']} job {reused['job']} (not run again: same cache key)"))
         return [self._add(f"#job-{index}/ran-on/{name}", None, "PropertyValue", name=name, value=value)
                 for name, value in pairs if value is not None]
 
