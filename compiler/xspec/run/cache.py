@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xspec.backends.runner import PROVENANCE
-from xspec.run.layout import RUNS_DIR, RunDir, RunError, find_runs, sha256_of, sha256_text
+from xspec.run.layout import RUNS_DIR, RunDir, RunError, sha256_of, sha256_text
 from xspec.run.records import JobRecord, read_record
 
 KEY_VERSION = 1
@@ -129,6 +129,8 @@ def find_reusable(root: Path, experiment: str, keys: dict[int, str], reuse: Reus
 
 
 def _candidates(root: Path, experiment: str, reuse: Reuse, exclude: Path) -> list[RunDir]:
+    from xspec.run.layout import find_runs
+
     runs = [r for r in find_runs(root) if r.path.parent.name == experiment and r.path != exclude]
     if reuse.run_id is not None:
         runs = [r for r in runs if r.path.name == reuse.run_id]
