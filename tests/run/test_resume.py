@@ -133,3 +133,37 @@ def test_resume_of_one_experiment_runs_only_its_failed_job(tmp_path):
     assert json.loads((second / "1" / "xspec-provenance.json").read_text())["exit_code"] == 3
     assert not (second / "logs" / "0.out").exists() and (second / "logs" / "1.out").is_file()
     assert "3 jobs: 2 ok (2 reused), 1 failed" in again.stderr
+
+
+def test_a_comment_in_the_spec_changes_no_key(project):
+    first = _run(project)
+    spec = project / "pipeline.xspec"
+    spec.write_text(spec.read_text() + "\n# a note added after the first run\n")
+    second = _run(project, "--resume")
+    assert _ran(project) == []
+    old, new = (_manifest(r) for r in (first["train"], second["train"]))
+    assert old["spec"]["digest"] != new["spec"]["digest"]
+    assert old["cache"]["keys"] == new["cache"]["keys"]
+    verified = xspec(["verify", second["train"]], cwd=project)       # an earlier spec's records
+    assert verified.returncode == 0, verified.stdout
+
+
+def test_another_environment_reruns_every_job(project):
+    _run(project)
+    spec = project / "pipeline.xspec"
+    spec.write_text(spec.read_text().replace("debian:12", "debian:13"))
+    _run(project, "--resume")
+    assert _ran(project) == EVERY_JOB
+
+
+def test_a_tampered_reused_record_fails_verify(project):
+    _run(project)
+    second = _run(project, "--resume")
+    record = second["prepare"] / "0" / "xspec-provenance.json"
+    # The copy, not the earlier run's record (which the new run does not share).
+    assert record.stat().st_ino != (next(p for p in (project / "runs" / "prepare").iterdir()
+                                        if p != second["prepare"]) / "0" / "xspec-provenance.json").stat().st_ino
+    record.write_text(record.read_text().replace('"exit_code": 0', '"exit_code": 0 '))
+    verified = xspec(["verify", second["prepare"]], cwd=project)
+    assert verified.returncode == 1
+    assert "RUN024 reuse-disagrees: job 0: its record is not the one taken from" in verified.stdout
