@@ -11,6 +11,7 @@ manifest says where they came from (``cache.reused``). The earlier run is only r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xspec.backends.runner import PROVENANCE
-from xspec.run.layout import RUNS_DIR, RunDir, RunError, sha256_of, sha256_text
+from xspec.run.layout import RUNS_DIR, RunDir, RunError, sha256_of
 from xspec.run.records import JobRecord, read_record
 
 KEY_VERSION = 1
@@ -86,6 +87,10 @@ def _upstream_jobs(experiment: dict, job: dict, upstream_keys: dict[str, dict[in
 
 def _canonical(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def sha256_text(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def manifest_keys(run: RunDir) -> dict[int, str]:
