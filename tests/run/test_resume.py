@@ -167,3 +167,19 @@ def test_a_tampered_reused_record_fails_verify(project):
     verified = xspec(["verify", second["prepare"]], cwd=project)
     assert verified.returncode == 1
     assert "RUN024 reuse-disagrees: job 0: its record is not the one taken from" in verified.stdout
+
+
+def test_a_resumed_run_reproduces_after_a_comment_in_the_spec(tmp_path):
+    from tests.run.conftest import RUN_FIXTURE, run_dir_of
+
+    project = tmp_path / "project"
+    shutil.copytree(RUN_FIXTURE, project)
+    run_dir_of(xspec(["run", "run.xspec", "-e", "exits"], cwd=project))
+    spec = project / "run.xspec"
+    spec.write_text(spec.read_text() + "\n# a note\n")
+    resumed = run_dir_of(xspec(["run", "run.xspec", "-e", "exits", "--resume"], cwd=project))
+    assert sorted(_manifest(resumed)["cache"]["reused"]) == ["0", "2"]
+    reproduced = xspec(["reproduce", resumed], cwd=project)
+    assert reproduced.returncode == 0, reproduced.stdout + reproduced.stderr
+    assert "RUN010" not in reproduced.stdout + reproduced.stderr
+    assert "3 jobs reproduced: bitwise identical" in reproduced.stdout + reproduced.stderr
