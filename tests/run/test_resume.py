@@ -133,6 +133,8 @@ def test_resume_of_one_experiment_runs_only_its_failed_job(tmp_path):
     assert json.loads((second / "1" / "xspec-provenance.json").read_text())["exit_code"] == 3
     assert not (second / "logs" / "0.out").exists() and (second / "logs" / "1.out").is_file()
     assert "3 jobs: 2 ok (2 reused), 1 failed" in again.stderr
+    listed = xspec(["jobs", second], cwd=project)
+    assert f"job 2    done     reused from runs/exits/{first.name} job 2" in listed.stdout, listed.stdout
 
 
 def test_a_comment_in_the_spec_changes_no_key(project):

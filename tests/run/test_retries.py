@@ -57,6 +57,8 @@ def test_a_job_that_fails_once_succeeds_on_its_second_attempt(retries):
     assert crate["#job-0/ran-on/attempts"]["value"] == "2"
     verified = xspec(["verify", run], cwd=retries)
     assert verified.returncode == 0, verified.stdout + verified.stderr
+    listed = xspec(["jobs", run], cwd=retries)
+    assert "job 0    done     attempt 2 of 3 (retried)" in listed.stdout, listed.stdout
 
 
 def test_a_job_that_always_fails_uses_every_attempt_and_keeps_them_all(retries):
