@@ -416,5 +416,9 @@ RUN = _table("run", [
     ("RUN022", "determinism-not-in-effect", E, "job {}: {}",
      "A job's framework did not have what its determinism profile switches on (the program "
      "turned it off again, or the start-up hook could not apply it)."),
+    ("RUN023", "job-reused", W, "job {} was not run: {}",
+     "`--resume` took the job's record and outputs from an earlier run with the same cache key."),
+    ("RUN024", "reuse-disagrees", E, "job {}: {}",
+     "A reused job's record is not the one the run took, or its cache key is not the job's."),
 ])
 CODES.update(RUN)

@@ -20,6 +20,8 @@ PLATFORM = Platform(
     name="k8s", index='"${JOB_COMPLETION_INDEX:-}"', project=f'"${{XSPEC_PROJECT_ROOT:-{PROJECT_DIR}}}"',
     runs=f'"${{XSPEC_RUNS_DIR:-{RUNS_DIR}}}"', run_id='"${XSPEC_RUN_ID:-local}"',
     id_vars=("JOB_COMPLETION_INDEX", "XSPEC_RUN_ID", "XSPEC_POD_NAME", "XSPEC_NODE_NAME"),
+    # `retries` are the Job's backoffLimitPerIndex; a retried pod knows its failures before.
+    failures_var="XSPEC_INDEX_FAILURES",
     # The record is also the pod's termination message: `kubectl get pod -o yaml` shows it.
     epilogue=("cp -- xspec-provenance.json /dev/termination-log 2>/dev/null || true",))
 
@@ -127,11 +129,25 @@ def _job(ir: dict, experiment: dict, name: str, settings: dict, image: str, reso
     count = experiment["job_count"]
     spec = {"completionMode": "Indexed", "completions": count,
             "parallelism": min(settings.get("max_parallel") or count, count),
-            "backoffLimitPerIndex": settings.get("backoff_limit") or 0,
+            "backoffLimitPerIndex": max(settings.get("backoff_limit") or 0, _retries(experiment)["count"]),
             "template": {"metadata": {"labels": _labels(ir, experiment)},
                          "spec": _pod(experiment, name, settings, image, resources_)}}
+    if _retries(experiment)["on"]:
+        spec["podFailurePolicy"] = _failure_policy(_retries(experiment)["on"])
     return {"apiVersion": "batch/v1", "kind": "Job",
             "metadata": _metadata(ir, experiment, name, settings.get("namespace")), "spec": spec}
+
+
+def _retries(experiment: dict) -> dict:
+    return experiment.get("retries") or {"count": 0, "on": []}
+
+
+def _failure_policy(transient: list[int]) -> dict:
+    """`retry_on`: a pod that exits with any other code fails its index at once; one stopped
+    by a disruption (preemption, a drained node) is counted and retried as before."""
+    return {"rules": [{"action": "Count", "onPodConditions": [{"type": "DisruptionTarget", "status": "True"}]},
+                      {"action": "FailIndex", "onExitCodes": {"containerName": "job", "operator": "NotIn",
+                                                              "values": transient}}]}
 
 
 def _pod(experiment: dict, name: str, settings: dict, image: str, resources_: dict) -> dict:
@@ -170,6 +186,9 @@ def _env(experiment: dict, name: str) -> list[dict]:
     """Downward-API values for the record, and secrets as references, never values."""
     env = [_field("XSPEC_RUN_ID", "metadata.labels['batch.kubernetes.io/controller-uid']"),
            _field("XSPEC_POD_NAME", "metadata.name"), _field("XSPEC_NODE_NAME", "spec.nodeName")]
+    if experiment.get("retries"):
+        env.append(_field(PLATFORM.failures_var,
+                          "metadata.annotations['batch.kubernetes.io/job-index-failure-count']"))
     sources = {s["name"]: s for s in experiment["secrets"]}
     for variable, secret in experiment["secret_vars"].items():
         source = sources[secret]

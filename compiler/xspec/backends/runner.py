@@ -45,6 +45,9 @@ class Platform:
     restart_var: str = ""            # a requeued job gets its own folder: <index>-restart<N>
     shared: str = ""                 # bash expression for a folder the run's jobs share, where the
                                      # first job leaves git state and environment for the rest
+    # Set where the platform itself retries a failed job (Kubernetes' backoffLimitPerIndex):
+    # the variable holds how many attempts failed before, and the runner does not loop.
+    failures_var: str = ""
     preamble: tuple[str, ...] = field(default_factory=tuple)
     epilogue: tuple[str, ...] = field(default_factory=tuple)   # after the record, before exit
 
@@ -55,9 +58,17 @@ def runner_body(ir: dict, experiment: dict, platform: Platform) -> str:
     sections = [
         "\n".join(platform.preamble), _locate(experiment, platform), table.select_function(),
         _choose(experiment), _JSON_HELPER, _DATA_HELPER if experiment["data"] else "",
-        table.assignments(), _CONFINE, _prepare(platform),
-        _provenance(ir, experiment, platform, table), _run(experiment, platform, table),
+        table.assignments(), _CONFINE,
     ]
+    record = _provenance(ir, experiment, platform, table)
+    ending = "\n".join([*platform.epilogue, 'exit "$xspec_status"'])
+    attempt = _run(experiment, platform, table)
+    if looped_retries(experiment, platform):
+        sections += [_job_folder(platform), record,
+                     retry_loop(experiment, _PREPARE + "\n" + attempt) + "\n" + ending]
+    else:
+        sections += ["\n".join([_job_folder(platform), _MAKE_FOLDER, _PREPARE]), record,
+                     attempt + "\n" + ending]
     return "\n".join(s.rstrip("\n") + "\n" for s in sections if s)
 
 
@@ -162,6 +173,75 @@ def _variable(part: dict, taken: set[str]) -> str:
     return name
 
 
+# ---- retries (docs/running.md#retries) ------------------------------------------------------
+
+def looped_retries(experiment: dict, platform: Platform) -> bool:
+    """The runner retries a failed job itself, in the same process (and Slurm allocation),
+    unless the platform retries it (``failures_var``: Kubernetes)."""
+    return bool(experiment.get("retries")) and not platform.failures_var
+
+
+def retry_loop(experiment: dict, attempt: str) -> str:
+    """Each attempt runs in a subshell, in a fresh job folder. A failed attempt that is run
+    again is first moved aside to `<folder>-attempt<N>`, so the job's folder always holds its
+    last attempt: what `verify` checks and what later steps read. Ctrl-C or SIGTERM to the
+    job ends the loop (the attempt they stopped is the last); so does a code not in
+    ``retry_on``, when the spec gives one."""
+    retries = experiment["retries"]
+    codes = "|".join(str(c) for c in retries["on"])
+    transient = [f'  case $xspec_status in {codes}) ;; *) break ;; esac'] if codes else []
+    # Not indented: the attempt holds here-documents (the start-up hook's Python source).
+    return "\n".join([
+        f"# Retries: a failed job runs up to {retries['count'] + 1} times, each attempt in a fresh folder.",
+        f"xspec_attempts={retries['count'] + 1}",
+        "xspec_attempt=1",
+        "xspec_stopped=''",
+        "trap 'xspec_stopped=1' TERM INT",
+        "xspec_run_attempt() {",
+        "  (",
+        "    set -e",
+        attempt,
+        '    exit "$xspec_status"',
+        "  )",
+        "}",
+        "while :; do",
+        *["  " + line for line in _MAKE_FOLDER.split("\n")],
+        "  set +e",
+        "  xspec_run_attempt",
+        "  xspec_status=$?",
+        "  set -e",
+        '  if [ "$xspec_status" = 0 ] || [ -n "$xspec_stopped" ] || [ "$xspec_attempt" -ge "$xspec_attempts" ]; then',
+        "    break",
+        "  fi",
+        *transient,
+        '  echo "xspec: attempt $xspec_attempt of $xspec_attempts exited $xspec_status; running the job again" >&2',
+        '  mv -- "$xspec_job_dir" "$xspec_job_dir-attempt$xspec_attempt"',
+        "  xspec_attempt=$((xspec_attempt + 1))",
+        "done",
+    ])
+
+
+def _attempt_lines(experiment: dict, platform: Platform) -> list[str]:
+    """The record's `attempt`: which attempt this is, of how many, and the transient codes."""
+    retries = experiment.get("retries")
+    if not retries:
+        return []
+    codes = json_text(retries["on"])
+    line = (f"    printf '  \"attempt\": {{\"number\": %s, \"of\": {retries['count'] + 1}, "
+            f"\"retry_on\": %s}},\\n' \"$xspec_attempt\" {sh(codes)}")
+    return [line]
+
+
+def _platform_attempt(experiment: dict, platform: Platform) -> list[str]:
+    """Where the platform retries (Kubernetes), the attempt number is its failures + 1."""
+    if not experiment.get("retries") or not platform.failures_var:
+        return []
+    var = platform.failures_var
+    return [f'xspec_attempt=${{{var}:-0}}',
+            "if ! [[ $xspec_attempt =~ ^[0-9]+$ ]]; then xspec_attempt=0; fi",
+            "xspec_attempt=$((xspec_attempt + 1))"]
+
+
 # ---- the fixed parts ------------------------------------------------------------------------
 
 def _locate(experiment: dict, platform: Platform) -> str:
@@ -221,20 +301,21 @@ xspec_check_data() {
 }'''
 
 
-def _prepare(platform: Platform) -> str:
+def _job_folder(platform: Platform) -> str:
     folder = 'xspec_job_dir="$xspec_runs/$xspec_experiment/$xspec_run_id/$xspec_index"'
     restart = [f'if [ "${{{platform.restart_var}:-0}}" != 0 ]; then '
                f'xspec_job_dir+="-restart${platform.restart_var}"; fi'] if platform.restart_var else []
-    return "\n".join([folder, *restart, _PREPARE])
+    return "\n".join([folder, *restart])
 
 
-_PREPARE = '''if [ ! -d "${xspec_job_dir%/*}" ]; then mkdir -p -- "${xspec_job_dir%/*}"; fi
+_MAKE_FOLDER = r'''if [ ! -d "${xspec_job_dir%/*}" ]; then mkdir -p -- "${xspec_job_dir%/*}"; fi
 # The job's folder and its .xspec/ (the start-up hook, the environment collector) in one call.
 if ! mkdir -- "$xspec_job_dir" "$xspec_job_dir/.xspec"; then
   echo "xspec: $xspec_job_dir exists; an earlier run's outputs are never overwritten" >&2
   exit 73
-fi
-# The job starts in its own folder; the workdir's entries are linked in, so relative
+fi'''
+
+_PREPARE = r'''# The job starts in its own folder; the workdir's entries are linked in, so relative
 # paths in argv (scripts, configs, data) resolve while outputs land in this folder.
 shopt -s nullglob
 for xspec_entry in "$xspec_workdir"/*; do
@@ -294,6 +375,7 @@ def _provenance(ir: dict, experiment: dict, platform: Platform, table: JobTable)
         "    printf '}},\\n'",
         "    printf '  \"job\": {\"index\": %s, \"replicate\": %s, \"seed\": %s},\\n' "
         f"\"$xspec_index\" {table.value_word('builtin:replicate')} {table.value_word('builtin:seed')}",
+        *_attempt_lines(experiment, platform),
         f"    printf '  \"params\": %s,\\n' {_params_json(experiment, table)}",
         "    printf '  \"argv\": ['",
         '    for item in "${xspec_argv[@]}"; do printf \'%s%s\' "$sep" "$(xspec_json "$item")"; sep=\', \'; done',
@@ -373,6 +455,7 @@ def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
         *_shared_lines(),
         *_GIT,
         *startup_lines(experiment, platform),
+        *_platform_attempt(experiment, platform),
         UTC_NOW.format(var="xspec_started"),
         "xspec_status=0",
         "trap 'echo \"xspec: job interrupted\" >&2' TERM INT",
@@ -384,8 +467,6 @@ def _run(experiment: dict, platform: Platform, table: JobTable) -> str:
         "fi",
         *environment_lines(platform),
         'xspec_provenance "$xspec_status"',
-        *platform.epilogue,
-        'exit "$xspec_status"',
     ])
 
 

@@ -124,6 +124,8 @@ class _Lowering:
         }
         if exp.needs:               # only for steps with `after`, so other specs keep their IR
             lowered["needs"] = lower_needs(exp, self.steps)
+        if exp.retries:             # likewise only with `retries`
+            lowered["retries"] = {"count": exp.retries, "on": sorted(set(exp.retry_on))}
         self._check_variable_names(exp, lowered)
         lowered["vars"], lowered["secret_vars"] = _environment(lowered, self.spec_digest)
         lowered["jobs"] = _jobs(exp, lowered, all_points)

@@ -25,8 +25,7 @@ import shlex
 from pathlib import Path
 
 from xspec.backends.runner import PROVENANCE
-from xspec.run.layout import (BUNDLE, MANIFEST, RunDir, RunError, attempt_number, read_json,
-                              sha256_of, write_new)
+from xspec.run.layout import BUNDLE, MANIFEST, RunDir, RunError, read_json, sha256_of, write_new
 from xspec.run.records import JobRecord, read_records
 
 PROFILE = "https://w3id.org/ro/wfrun/process/0.5"
@@ -219,8 +218,17 @@ class _Builder:
                 for name, value in sorted(env.items())]
 
     def _runtime(self, index: int, data: dict) -> list:
+        pairs = runtime_summary(data)
+        attempts = len(self.run.attempt_dirs(index))
+        if attempts > 1 or data.get("attempt"):
+            pairs.append(("attempts", str(attempts)))
+        cache = self.manifest.get("cache") or {}
+        pairs.append(("cache key", (cache.get("keys") or {}).get(str(index))))
+        reused = (cache.get("reused") or {}).get(str(index))
+        if reused:
+            pairs.append(("reused from", f"{reused['run']} job {reused['job']} (not run again: same cache key)"))
         return [self._add(f"#job-{index}/ran-on/{name}", None, "PropertyValue", name=name, value=value)
-                for name, value in runtime_summary(data) if value is not None]
+                for name, value in pairs if value is not None]
 
 
 def runtime_summary(data: dict) -> list[tuple[str, str | None]]:
@@ -255,12 +263,18 @@ def _joined(*parts) -> str | None:
 
 
 def _earlier_attempts(run: RunDir, index: int) -> dict[str, str]:
-    """The records of a requeued Slurm task's attempts before its last (kept, and named)."""
-    folders, last = run.attempt_dirs(index), run.restarts_recorded(index) + 1
-    return {run.relative(folder / PROVENANCE): f"provenance record of job {index}, attempt "
-            f"{attempt_number(folder)} of {last} (Slurm requeued the task; its last attempt is "
-            "the job's result)"
-            for folder in folders[:-1] if (folder / PROVENANCE).is_file()}
+    """The records of the job's attempts before its last (kept, and named): retried by the
+    runner (`retries`, `<folder>-attempt<K>`) or requeued by Slurm (`<index>-restart<N>`)."""
+    folders = run.attempt_dirs(index)
+    found = {}
+    for number, folder in enumerate(folders[:-1], start=1):
+        if not (folder / PROVENANCE).is_file():
+            continue
+        why = "failed and run again, `retries`" if "-attempt" in folder.name else "Slurm requeued the task"
+        found[run.relative(folder / PROVENANCE)] = (f"provenance record of job {index}, attempt {number} "
+                                                    f"of {len(folders)} ({why}; its last attempt is "
+                                                    "the job's result)")
+    return found
 
 
 def _git(git: dict) -> dict:

@@ -57,6 +57,7 @@ class JobOutcome:
     index: int
     status: int | None          # the runner's exit status; None: never started
     seconds: float = 0.0
+    reused: bool = False        # not run: taken from an earlier run (`--resume`, run/cache.py)
 
 
 @dataclass

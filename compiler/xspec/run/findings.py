@@ -10,8 +10,8 @@ from dataclasses import dataclass
 HASH_SHOWN = 12
 _HASH = re.compile(r"sha256:([0-9a-f]{64})")
 # Notes, not differences: a failed or unrecorded job is what the run recorded, and an
-# input that could not be compared is not a mismatch.
-NOT_A_DIFFERENCE = ("RUN007", "RUN008", "RUN011")
+# input that could not be compared is not a mismatch, nor is a job reused by `--resume`.
+NOT_A_DIFFERENCE = ("RUN007", "RUN008", "RUN011", "RUN023")
 
 
 @dataclass(frozen=True)

@@ -96,9 +96,11 @@ class StepResult:
 
 
 def run_graph(spec: Path, compiled, chosen: str | None, parallel: int | None, isolated: bool,
-              say, allow_other_python: bool = False) -> list[StepResult]:
-    """Run every step in order; stops at Ctrl-C, skips the dependents of a failed step."""
+              say, allow_other_python: bool = False, reuse=None) -> list[StepResult]:
+    """Run every step in order; stops at Ctrl-C, skips the dependents of a failed step.
+    ``reuse`` (`--resume`, run/cache.py): each step takes what it can from earlier runs."""
     from xspec.resolve.loader import project_root
+    from xspec.run.cache import manifest_keys
     from xspec.run.local import run_locally
     from xspec.run.plan import Plan
 
@@ -119,8 +121,9 @@ def run_graph(spec: Path, compiled, chosen: str | None, parallel: int | None, is
             continue
         plan = Plan(spec, root, compiled.ir, step, list(range(step["job_count"])), compiled.files)
         say(f"step {step['name']}:")
+        upstream_keys = {n["step"]: manifest_keys(results[n["step"]].run.run) for n in step.get("needs", [])}
         result.run = run_locally(plan, parallel or _local_parallel(step), isolated, say, allow_other_python,
-                                 run_id=run_id)
+                                 run_id=run_id, reuse=reuse, upstream_keys=upstream_keys)
         interrupted = result.run.interrupted
     return list(results.values())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,24 +39,27 @@ class RunDir:
     """One run's folder, and the paths inside it."""
 
     path: Path
-    # Each job's `<index>-restart<N>` folders, listed once by `listed()`: reading a finished run
-    # job by job would otherwise list the whole run folder for every job (quadratic in jobs).
+    # Each job's other attempt folders (`<index>-restart<N>`, `<folder>-attempt<K>`), listed once
+    # by `listed()`: reading a finished run job by job would otherwise list the whole run
+    # folder for every job (quadratic in jobs).
     restarts: dict[int, list[Path]] | None = field(default=None, compare=False, repr=False)
 
     def listed(self) -> RunDir:
-        """This run folder with its restart folders listed now, for reading it in one go."""
+        """This run folder with its attempt folders listed now, for reading it in one go."""
         found: dict[int, list[Path]] = {}
         with os.scandir(self.path) as entries:
             for entry in entries:
-                head, restart, _ = entry.name.partition("-restart")
-                if restart and head.isdigit():
-                    found.setdefault(int(head), []).append(Path(entry.path))
-        return RunDir(self.path, {i: sorted(p, key=_restart_count) for i, p in found.items()})
+                match = _ATTEMPT.match(entry.name)
+                if match and (match[2] or match[3]):
+                    found.setdefault(int(match[1]), []).append(Path(entry.path))
+        return RunDir(self.path, {i: sorted(p, key=_attempt_key) for i, p in found.items()})
 
-    def _restart_dirs(self, index: int) -> list[Path]:
+    def _other_attempts(self, index: int) -> list[Path]:
+        """The job's folders besides `<index>`, first attempt to last."""
         if self.restarts is not None:
             return self.restarts.get(index, [])
-        return sorted(self.path.glob(f"{index}-restart*"), key=_restart_count)
+        found = [p for p in self.path.glob(f"{index}-*") if (m := _ATTEMPT.match(p.name)) and m[1] == str(index)]
+        return sorted(found, key=_attempt_key)
 
     @property
     def manifest_path(self) -> Path:
@@ -74,18 +78,19 @@ class RunDir:
 
     def job_dir(self, index: int) -> Path:
         """The job's folder; a requeued Slurm task's latest `<index>-restart<N>` wins."""
-        restarts = self._restart_dirs(index)
+        restarts = [p for p in self._other_attempts(index) if _attempt_key(p)[1] == _LAST]
         return restarts[-1] if restarts else self.path / str(index)
 
     def attempt_dirs(self, index: int) -> list[Path]:
         """Every attempt's folder of job ``index`` that exists, first to last: `<index>`, then a
-        requeued Slurm task's `<index>-restart<N>` (N = SLURM_RESTART_COUNT) in order."""
+        requeued Slurm task's `<index>-restart<N>` (N = SLURM_RESTART_COUNT) in order; within
+        each, the attempts the runner retried (`<folder>-attempt<K>`) before the folder itself."""
         first = [self.path / str(index)] if (self.path / str(index)).is_dir() else []
-        return first + self._restart_dirs(index)
+        return sorted(first + self._other_attempts(index), key=_attempt_key)
 
     def restarts_recorded(self, index: int) -> int:
         """The restart count of the job's last attempt folder (0: the first attempt)."""
-        return attempt_number(self.job_dir(index)) - 1
+        return _attempt_key(self.job_dir(index))[0]
 
     def record_path(self, index: int) -> Path:
         return self.job_dir(index) / PROVENANCE
@@ -102,14 +107,16 @@ class RunDir:
         return path.relative_to(self.path).as_posix()
 
 
-def attempt_number(folder: Path) -> int:
-    """1 for a job's first folder `<index>`, N + 1 for `<index>-restart<N>`."""
-    return _restart_count(folder) + 1 if "-restart" in folder.name else 1
+_ATTEMPT = re.compile(r"^(\d+)(?:-restart(\d+))?(?:-attempt(\d+))?$")
+_LAST = 1 << 30        # the folder without `-attempt<K>` is the last attempt of its restart
 
 
-def _restart_count(path: Path) -> int:
-    tail = path.name.rsplit("-restart", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
+def _attempt_key(folder: Path) -> tuple[int, int]:
+    """(Slurm restart count, runner attempt) of an attempt folder, for ordering them."""
+    match = _ATTEMPT.match(folder.name)
+    if match is None:
+        return 0, _LAST
+    return int(match[2] or 0), int(match[3]) if match[3] else _LAST
 
 
 def open_run(path: Path) -> RunDir:

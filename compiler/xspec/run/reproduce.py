@@ -103,7 +103,8 @@ def prepare(run: RunDir, jobs: list[int] | None, project: Path | None, into: Pat
     build_workspace(result.workspace, run.bundle_project, source, data)
     result.findings += modified + _input_findings(manifest, source)
     plan = _plan(result, manifest, sorted(records))
-    result.findings += _identity_findings(plan, records)
+    reused = set((manifest.get("cache") or {}).get("reused") or {})
+    result.findings += _identity_findings(plan, records, reused)
     show_commands(plan, say)
     return result, plan, records
 
@@ -252,13 +253,17 @@ def _plan(result: Reproduction, manifest: dict, jobs: list[int]):
     return plan
 
 
-def _identity_findings(plan, records: dict[int, JobRecord]) -> list[Finding]:
+def _identity_findings(plan, records: dict[int, JobRecord], reused: set[str]) -> list[Finding]:
+    """``reused``: jobs `--resume` took from an earlier run with the same cache key, whose
+    records may name an earlier spec (XSPEC_SPEC_DIGEST is not in the key, run/cache.py)."""
     from xspec.run.changes import changes
 
     jobs = {job["index"]: job for job in plan.experiment["jobs"]}
     found = []
     for index, record in sorted(records.items()):
         compiled, recorded = job_identity(jobs[index]), record.identity()
+        if str(index) in reused and isinstance(recorded["env"], dict):
+            recorded["env"] = {**recorded["env"], "XSPEC_SPEC_DIGEST": compiled["env"].get("XSPEC_SPEC_DIGEST")}
         for name in IDENTITY_FIELDS:
             if recorded[name] is None:          # a record from before the field existed
                 continue

@@ -64,13 +64,27 @@ def run_state(run: RunDir) -> RunState:
     unrecorded = [i for i, r in records.items() if r is None]
     others = _scheduler_states(run, manifest, unrecorded) if unrecorded else {}
     jobs = [_from_record(i, r) if r is not None else others[i] for i, r in records.items()]
+    for job in jobs:
+        _reused(job, manifest)
     return RunState(run, manifest, jobs)
 
 
 def _from_record(index: int, record: JobRecord) -> JobState:
+    """Done or failed, from the record; `attempt 2 of 3 (retried)` when `retries` ran it again."""
+    attempt = record.data.get("attempt") or {}
+    retried = f"attempt {attempt['number']} of {attempt.get('of')} (retried)" \
+        if isinstance(attempt.get("number"), int) and attempt["number"] > 1 else ""
     if record.ok:
-        return JobState(index, "done", 0, recorded=True)
-    return JobState(index, "failed", record.exit_code, f"exit {record.exit_code}", recorded=True)
+        return JobState(index, "done", 0, retried, recorded=True)
+    return JobState(index, "failed", record.exit_code, "; ".join(filter(None, [f"exit {record.exit_code}", retried])),
+                    recorded=True)
+
+
+def _reused(job: JobState, manifest: dict) -> None:
+    """A job `--resume` took from an earlier run says where from (docs/running.md)."""
+    entry = ((manifest.get("cache") or {}).get("reused") or {}).get(str(job.index))
+    if entry:
+        job.detail = "; ".join(filter(None, [job.detail, f"reused from {entry['run']} job {entry['job']}"]))
 
 
 def _scheduler_states(run: RunDir, manifest: dict, jobs: list[int]) -> dict[int, JobState]:

@@ -115,7 +115,36 @@ def _check_records(result: Verification, graph: dict[str, dict]) -> None:
         if record is not None:
             for problem in determinism_problems(record):
                 result.findings.append(Finding("RUN022", (index, problem)))
+        if str(index) in _reused(result.manifest):
+            result.findings += _reuse_findings(result, index)
     result.checked["record"] = checked
+
+
+def _reused(manifest: dict) -> dict[str, dict]:
+    return (manifest.get("cache") or {}).get("reused") or {}
+
+
+def _reuse_findings(result: Verification, index: int) -> list[Finding]:
+    """A reused job (`--resume`): its record is the one taken (the hash the manifest kept)
+    under the key the run computed for it; the earlier run is named, and compared when it
+    is still there (its record may not have changed since)."""
+    entry = _reused(result.manifest)[str(index)]
+    keys = (result.manifest.get("cache") or {}).get("keys") or {}
+    source = f"{entry['run']} job {entry['job']}"
+    found = [Finding("RUN023", (index, f"reused from {source} (cache key {entry['key']})"))]
+    problems = []
+    if keys.get(str(index)) != entry["key"]:
+        problems.append("the reused job's cache key is not the key the run computed for it")
+    record = result.run.record_path(index)
+    if record.is_file() and sha256_of(record) != entry["record_sha256"]:
+        problems.append(f"its record is not the one taken from {source}")
+    origin = Path(result.manifest["project"]) / entry["run"]
+    if origin.is_dir():
+        earlier = RunDir(origin).record_path(entry["job"])
+        if not earlier.is_file() or sha256_of(earlier) != entry["record_sha256"]:
+            problems.append(f"the record of {source} changed after it was reused")
+    found += [Finding("RUN024", (index, problem)) for problem in problems]
+    return found
 
 
 def _record_problems(result: Verification, index: int, action, record, graph) -> list[str]:
@@ -137,7 +166,9 @@ def _record_problems(result: Verification, index: int, action, record, graph) ->
         problems.append(f"job {index}: its record's output hashes differ from the crate's")
     spec = record.data.get("spec") or {}
     lock = result.manifest["lock"]["digest"] if result.manifest["lock"] else None
-    if (spec.get("digest"), spec.get("lock_digest")) != (result.manifest["spec"]["digest"], lock):
+    # A reused job ran from an earlier spec or lock, with the same cache key (_reuse_findings).
+    if str(index) not in _reused(result.manifest) and \
+            (spec.get("digest"), spec.get("lock_digest")) != (result.manifest["spec"]["digest"], lock):
         problems.append(f"job {index}: its record names another spec or lock than the run's manifest")
     return problems
 

@@ -148,12 +148,34 @@ def _check_values(checker, block, exp) -> None:
     bag = checker.bag
     if exp.replicates < 1:
         bag.add("E214", block.field("replicates").value.span, "replicates must be at least 1")
+    _check_retries(bag, block, exp)
     if exp.seed is not None and not 0 <= exp.seed < 2**63:
         bag.add("E214", block.field("seed").value.span, "seed must be between 0 and 2^63 - 1")
     _check_random_seed_source(checker, exp)
     _check_unset_params(checker, exp)
     _check_data_uses(checker, block, exp)
     _check_confined_paths(checker, block, exp)
+
+
+def _check_retries(bag, block, exp):
+    """`retries` and `retry_on` (docs/language.md#retries): a count, and failing exit codes."""
+    field = block.field("retries")
+    if exp.retries < 0:
+        bag.add("E214", field.value.span if field else block.span, "retries must be at least 0")
+    listed = block.field("retry_on")
+    items = getattr(listed.value, "items", None) if listed else None
+    seen: set[int] = set()
+    for i, code in enumerate(exp.retry_on):
+        span = items[i].span if items and i < len(items) else (listed.value.span if listed else block.span)
+        if not 1 <= code <= 255:
+            bag.add("E214", span, f"retry_on: {code} is not the exit code of a failure (1 to 255)")
+        elif code in seen:
+            bag.add("E214", span, f"retry_on: exit code {code} is listed twice")
+        seen.add(code)
+    if exp.retry_on and exp.retries == 0:
+        bag.add("E214", listed.key.span if listed else block.span,
+                "retry_on has no effect without retries: no attempt is run again",
+                hints=["add `retries = N`"])
 
 
 def _check_random_seed_source(checker, exp):

@@ -182,6 +182,8 @@ class Experiment(Record):
     seed: int | None = None
     seeds: str = "shared"
     replicates: int = 1
+    retries: int = 0
+    retry_on: list[int] = new(list)
     determinism: Profile | None = None
     params: dict[str, ParamDecl] = new(dict)
     sweeps: list[Sweep] = new(list)

@@ -123,6 +123,10 @@ EXPERIMENT = BlockSchema("experiment", "What runs: command, params, sweeps, seed
        "steps can refer to them as `STEP.outputs.NAME`."),
     _f("after", STEPS, "The steps (experiments of this file) that must succeed first: "
        "`[prepare]` waits for every job of `prepare`, `[train.each]` pairs job i with job i."),
+    _f("retries", INT, "How many times a failed job is run again (default 0); every attempt "
+       "is kept in the run folder."),
+    _f("retry_on", list_of(INT), "The exit codes that count as transient: only these are "
+       "retried (default: any failure is)."),
     _f("metrics", list_of(STR), "The outputs that hold the job's metrics: a `.json` object of "
        "numbers, or a `.csv` of per-step values (`xspec results`)."),
     _f("vars", map_of(SCALAR), "Extra environment variables for the jobs."),
