@@ -29,7 +29,7 @@ from xspec.ir import model as IR
 PROVENANCE = "xspec-provenance.json"
 # A job table larger than this many bytes goes to a file beside the script: Slurm refuses
 # scripts over 4 MB (max_script_size), a ConfigMap holds 1 MiB (docs/targets.md#the-job-table).
-TABLE_INLINE_LIMIT = 16 * 1024
+TABLE_INLINE_LIMIT = 8 * 1024
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 STRING_TYPES = ("str", "enum", "path")
 
@@ -73,7 +73,7 @@ def runner_with_table(ir: dict, experiment: dict, platform: Platform, table_path
     return _body(ir, experiment, platform, table, select), parts
 
 
-def _body(ir: dict, experiment: dict, platform: Platform, table: "JobTable", select: str | None) -> str:
+def _body(ir: dict, experiment: dict, platform: Platform, table: JobTable, select: str | None) -> str:
     sections = [
         "\n".join(platform.preamble), _locate(experiment, platform), select or table.select_function(),
         _choose(experiment), _JSON_HELPER, _DATA_HELPER if experiment["data"] else "",

@@ -175,9 +175,14 @@ def duration(seconds: int) -> str:
 
 def _export(experiment: dict) -> str:
     """`--export=NONE`, or only the variables the job's secrets are read from."""
-    names = sorted({variable_name(variable, "the secret's source variable")
-                    for variable, _ in _secret_sources(experiment)})
+    names = export_names(experiment)
     return "--export=" + (",".join(names) if names else "NONE")
+
+
+def export_names(experiment: dict) -> list[str]:
+    """The variables a job takes from the submitting environment: its secrets' sources."""
+    return sorted({variable_name(variable, "the secret's source variable")
+                   for variable, _ in _secret_sources(experiment)})
 
 
 def _secret_sources(experiment: dict) -> list[tuple[str, str]]:
