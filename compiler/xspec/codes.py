@@ -355,9 +355,6 @@ BUILD = _table("build", [
      "The compiled job table exceeds a limit of the target (1 MiB for a Kubernetes ConfigMap)."),
     ("BLD008", "lock-disagrees", E, "{}",
      "`--locked`: the lockfile was made for a different spec; run `xspec lock`."),
-    ("BLD009", "arrays-not-lined-up", E, "{}",
-     "A step after `other.each` is cut into different Slurm arrays than `other` "
-     "(`max_array_size`), so task i of one array could not wait for job i of the other."),
 ])
 CODES.update(BUILD)
 
@@ -400,5 +397,9 @@ RUN = _table("run", [
     ("RUN023", "array-too-large-for-site", E, "{}",
      "`xspec submit`: the spec's `max_array_size` is larger than the cluster's MaxArraySize "
      "(`scontrol show config`), so Slurm would refuse the arrays; nothing was submitted."),
+    ("RUN024", "arrays-not-lined-up", E, "{}",
+     "`xspec submit`: a step after `other.each` is cut into different Slurm arrays than `other` "
+     "(`max_array_size`), so task i of one array could not wait for job i of the other; "
+     "nothing was submitted."),
 ])
 CODES.update(RUN)

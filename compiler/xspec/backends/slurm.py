@@ -27,7 +27,6 @@ BUNDLE = "bundle"           # where `xspec submit` keeps the job table (run/layo
 
 
 def build(ir: dict, options: Options) -> dict[str, str]:
-    _check_lined_up(ir)
     files = {}
     for experiment in ir["experiments"]:
         script, table = sbatch_files(ir, experiment, options)
@@ -80,21 +79,6 @@ def arrays(experiment: dict, jobs: list[int] | None = None) -> list[tuple[int, l
     for index in range(experiment["job_count"]) if jobs is None else jobs:
         found.setdefault(index // size * size, []).append(index % size)
     return sorted(found.items())
-
-
-def _check_lined_up(ir: dict) -> None:
-    """`.each` pairs task i of one array with task i of another (`aftercorr`): both steps
-    must be cut into the same arrays, or task i of a later array would wait for the wrong job."""
-    steps = {e["name"]: e for e in ir["experiments"]}
-    for experiment in ir["experiments"]:
-        for need in experiment.get("needs", []):
-            upstream = steps.get(need["step"])
-            if need["shape"] == "each" and upstream is not None and arrays(upstream) != arrays(experiment):
-                raise BackendError("BLD009", (
-                    f"`{experiment['name']}` runs after `{need['step']}.each`, but the two are cut into "
-                    f"different Slurm arrays (max_array_size {max_array_size(upstream)} and "
-                    f"{max_array_size(experiment)}, {upstream['job_count']} and {experiment['job_count']} jobs)"),
-                    ("give both steps the same `max_array_size`",))
 
 
 def _how_to_run(experiment: dict, sidecar: bool) -> list[str]:

@@ -155,7 +155,7 @@ def dependency(step: dict, job_ids: dict[str, list[str]], array: int = 0) -> lis
     its `needs`; ``job_ids``: step -> the job ids of its arrays. The all shape waits for
     every array of the step it needs to succeed (`afterok`), `.each` pairs task i with task i
     (`aftercorr`) of the array at the same offset (the build checks both steps are cut into
-    the same arrays, BLD009)."""
+    the same arrays, run/slurm.py check_lined_up)."""
     terms = []
     for need in step.get("needs", []):
         ids = job_ids[need["step"]]
@@ -170,14 +170,15 @@ def submit_graph(spec: Path, compiled, chosen: str | None, sbatch_args: tuple[st
     submitted are cancelled: a graph is submitted whole or not at all."""
     from xspec.resolve.loader import project_root
     from xspec.run.plan import Plan
-    from xspec.run.slurm import array_ids, cancel, check_site_limit, submit
+    from xspec.run.slurm import array_ids, cancel, check_lined_up, check_site_limit, submit
 
     root = project_root(spec.resolve())
     job_ids: dict[str, list[str]] = {}
     runs: list[tuple[str, object]] = []
     plans = [Plan(spec, root, compiled.ir, step, list(range(step["job_count"])), compiled.files)
              for step in graph_order(compiled.ir, chosen)]
-    check_site_limit(plans)         # before the first array is submitted
+    check_lined_up(plans)           # both before the first array is submitted
+    check_site_limit(plans)
     try:
         for plan in plans:
             step = plan.experiment

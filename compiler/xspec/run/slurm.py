@@ -128,6 +128,20 @@ def check_site_limit(plans: list[Plan]) -> None:
                    f"{largest:,}. Set `max_array_size = {site}` in `target slurm`; nothing was submitted")
 
 
+def check_lined_up(plans: list[Plan]) -> None:
+    """RUN024: `.each` pairs task i of one array with task i of another (`aftercorr`), so a
+    step and the step it needs that way must be cut into the same arrays."""
+    steps = {plan.experiment["name"]: plan.experiment for plan in plans}
+    for step in steps.values():
+        for need in step.get("needs", []):
+            upstream = steps.get(need["step"])
+            if need["shape"] == "each" and upstream is not None and arrays(upstream) != arrays(step):
+                raise RunError(f"RUN024: `{step['name']}` runs after `{need['step']}.each`, but the two are "
+                               f"cut into different Slurm arrays (max_array_size {max_array_size(upstream)} "
+                               f"and {max_array_size(step)}); give both the same `max_array_size`. "
+                               "Nothing was submitted")
+
+
 def site_max_array_size() -> int:
     """The cluster's MaxArraySize, from `scontrol show config`."""
     shown = _tool("scontrol", ["show", "config"]).stdout
