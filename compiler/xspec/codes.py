@@ -420,5 +420,12 @@ RUN = _table("run", [
      "`--resume` took the job's record and outputs from an earlier run with the same cache key."),
     ("RUN024", "reuse-disagrees", E, "job {}: {}",
      "A reused job's record is not the one the run took, or its cache key is not the job's."),
+    ("RUN025", "array-too-large-for-site", E, "{}",
+     "`xspec submit`: the spec's `max_array_size` is larger than the cluster's MaxArraySize "
+     "(`scontrol show config`), so Slurm would refuse the arrays; nothing was submitted."),
+    ("RUN026", "arrays-not-lined-up", E, "{}",
+     "`xspec submit`: a step after `other.each` is cut into different Slurm arrays than `other` "
+     "(`max_array_size`), so task i of one array could not wait for job i of the other; "
+     "nothing was submitted."),
 ])
 CODES.update(RUN)

@@ -40,9 +40,15 @@ def _record(run: Path, index: int) -> dict:
 
 def test_dependency_options_follow_the_shapes():
     step = {"needs": [{"step": "train", "shape": "each"}, {"step": "prep", "shape": "all"}]}
-    assert dependency(step, {"train": "12", "prep": "11"}) == [
-        "--dependency=aftercorr:12,afterok:11", "--kill-on-invalid-dep=yes"]
+    assert dependency(step, {"train": ["12"], "prep": ["11"]}) == ["aftercorr:12", "afterok:11"]
     assert dependency({"needs": []}, {}) == []
+
+
+def test_a_step_cut_into_several_arrays_waits_for_every_array_or_its_own():
+    step = {"needs": [{"step": "train", "shape": "each"}, {"step": "prep", "shape": "all"}]}
+    ids = {"train": ["20", "21", "22"], "prep": ["11", "12"]}
+    assert dependency(step, ids, 0) == ["aftercorr:20", "afterok:11:12"]
+    assert dependency(step, ids, 2) == ["aftercorr:22", "afterok:11:12"]
 
 
 def test_a_three_step_graph_with_a_sweep_runs_in_order(slurm, steps):

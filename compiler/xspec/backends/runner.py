@@ -18,6 +18,7 @@ Every interpolated value is shell-quoted; everything else is fixed text.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +28,10 @@ from xspec.ir import model as IR
 
 PROVENANCE = "xspec-provenance.json"
 STARTUP_DIR = ".xspec"
+# A job table larger than this many bytes goes to a file beside the script: Slurm refuses
+# scripts over 4 MB (max_script_size), a ConfigMap holds 1 MiB (docs/targets.md#the-job-table).
+TABLE_INLINE_LIMIT = 8 * 1024
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 STRING_TYPES = ("str", "enum", "path")
 
 
@@ -53,10 +58,30 @@ class Platform:
 
 
 def runner_body(ir: dict, experiment: dict, platform: Platform) -> str:
-    """The runner's bash, without shebang or header (the caller adds those)."""
+    """The runner's bash, without shebang or header (the caller adds those), its job
+    table inside it."""
+    return _body(ir, experiment, platform, JobTable(experiment), None)
+
+
+def runner_with_table(ir: dict, experiment: dict, platform: Platform, table_paths: tuple[str, ...],
+                      part_rows: int | None = None) -> tuple[str, list[str]]:
+    """The runner's bash and the parts of its job table: none when the table fits the script
+    (TABLE_INLINE_LIMIT), else files of ``part_rows`` lines each (one part by default) that
+    the runner finds at the first of ``table_paths`` (bash words) that exists."""
     table = JobTable(experiment)
+    rows = table.rows()
+    if sum(len(row) for row in rows) <= TABLE_INLINE_LIMIT:
+        return _body(ir, experiment, platform, table, None), []
+    part_rows = part_rows or len(rows)
+    parts = ["".join(row + "\n" for row in rows[i:i + part_rows]) for i in range(0, len(rows), part_rows)]
+    select = table.sidecar_function(table_paths, [hashlib.sha256(p.encode("utf-8")).hexdigest() for p in parts],
+                                    part_rows)
+    return _body(ir, experiment, platform, table, select), parts
+
+
+def _body(ir: dict, experiment: dict, platform: Platform, table: JobTable, select: str | None) -> str:
     sections = [
-        "\n".join(platform.preamble), _locate(experiment, platform), table.select_function(),
+        "\n".join(platform.preamble), _locate(experiment, platform), select or table.select_function(),
         _choose(experiment), _JSON_HELPER, _DATA_HELPER if experiment["data"] else "",
         table.assignments(), _CONFINE,
     ]
@@ -138,8 +163,11 @@ class JobTable:
             return f'"${{{self.names[key]}}}"'
         return sh(self.static[key])
 
+    def _varying(self) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.names.items() if v != "xspec_index"]
+
     def select_function(self) -> str:
-        varying = [(k, v) for k, v in self.names.items() if v != "xspec_index"]
+        varying = self._varying()
         lines = ["# The jobs: index -> the values that differ between them (fixed at compile time).",
                  "xspec_select() {", '  case "$1" in']
         for job in self.jobs:
@@ -149,6 +177,46 @@ class JobTable:
         lines += ["    *) return 1 ;;", "  esac", "}"]
         return "\n".join(lines)
 
+    def rows(self) -> list[str]:
+        """Line i of the job table: job i's assignments, one line however its values look."""
+        varying = self._varying()
+        return [" ".join(f"{name}={line_word(IR.part_text(self.parts[key], job, self.types))}"
+                         for key, name in varying) or ":" for job in self.jobs]
+
+    def sidecar_function(self, paths: tuple[str, ...], sums: list[str], part_rows: int) -> str:
+        """`xspec_select` reading line <index + 1> of the job table file instead of a `case`
+        in the script. The file's sha256 is checked first, through one open descriptor
+        (a table replaced under that name meanwhile is not read): a stale or damaged table
+        stops the job (exit 66) before any of its values is used."""
+        where = " ".join(paths)
+        return "\n".join([
+            "# The jobs: index -> the values that differ between them, line <index + 1> of the job",
+            "# table beside this script (fixed at compile time; too large to be part of the script).",
+            f"xspec_table_sums=({' '.join(sums)})",
+            f"xspec_table_rows={part_rows}",
+            "xspec_select() {",
+            "  local table='' candidate sum line fd part",
+            '  if ! [[ $1 =~ ^(0|[1-9][0-9]*)$ ]] || [ "$1" -ge "$xspec_job_count" ]; then return 1; fi',
+            "  part=$(($1 / xspec_table_rows))",
+            f'  for candidate in {where}; do',
+            '    if [ -f "$candidate" ]; then table=$candidate; break; fi',
+            "  done",
+            '  if [ -z "$table" ]; then',
+            f'    echo "xspec: no job table for $xspec_experiment; looked for:" {where} >&2',
+            "    exit 66",
+            "  fi",
+            '  exec {fd}< "$table"',
+            '  read -r sum _ < <(sha256sum < "/dev/fd/$fd")',
+            '  if [ "$sum" != "${xspec_table_sums[part]}" ]; then',
+            '    echo "xspec: the job table $table has sha256 $sum, not ${xspec_table_sums[part]} as compiled" >&2',
+            "    exit 66",
+            "  fi",
+            '  line=$(sed -n "$(($1 % xspec_table_rows + 1))p" < "/dev/fd/$fd")',
+            "  exec {fd}<&-",
+            '  eval "$line"',
+            "}",
+        ])
+
     def assignments(self) -> str:
         e = self.experiment
         lines = ["# What this job runs, where, and what it writes.",
@@ -156,6 +224,32 @@ class JobTable:
                  "xspec_argv=(" + " ".join(self.word(a) for a in e["run"]) + ")",
                  "xspec_outputs=(" + " ".join(self.word(o) for o in e["outputs"]) + ")"]
         return "\n".join(lines)
+
+
+def line_word(text: str) -> str:
+    """One shell word that is exactly ``text`` and holds no line break: `$'...'` with escapes
+    when the text has control characters."""
+    if not _CONTROL.search(text):
+        return sh(text)
+    escaped = text.replace("\\", "\\\\").replace("'", "\\'")
+    return "$'" + _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", escaped) + "'"
+
+
+def index_offset(task_var: str, offset_var: str) -> tuple[str, ...]:
+    """Preamble lines that set $xspec_task, the job index: the index of the task in its array
+    (``task_var``) plus the array's offset (``offset_var``, default 0). A sweep larger than one
+    array (Slurm's MaxArraySize, an Indexed Job's 100,000 completions) runs as several."""
+    return (
+        "# A sweep larger than one array runs as several: the job index is the task's index",
+        f"# in its array plus the array's offset, {offset_var} (0 for the first).",
+        f"xspec_task=${{{task_var}:-}}",
+        f"xspec_offset=${{{offset_var}:-0}}",
+        "if ! [[ $xspec_offset =~ ^[0-9]+$ ]]; then",
+        f'  echo "xspec: {offset_var}=$xspec_offset is not an index offset" >&2',
+        "  exit 64",
+        "fi",
+        "if [[ $xspec_task =~ ^[0-9]+$ ]]; then xspec_task=$((10#$xspec_offset + 10#$xspec_task)); fi",
+    )
 
 
 def _key(part: dict) -> str:

@@ -34,7 +34,7 @@ def command(spec: Path, target: str, experiment: str | None, jobs: str | None,
     from xspec.run.graph import has_graph
     from xspec.run.plan import Plan, choose_experiment, compile_checked, parse_jobs
     from xspec.run.report import say, shown
-    from xspec.run.slurm import submit
+    from xspec.run.slurm import array_ids, submit
 
     compiled = compile_checked(spec, (target,), variant=variant)
     if has_graph(compiled.ir):
@@ -47,8 +47,10 @@ def command(spec: Path, target: str, experiment: str | None, jobs: str | None,
     run = submit(plan, sbatch_args)
     job_id = run.path.name
     count = len(plan.jobs)
-    say(f"submitted {plan.experiment['name']} as Slurm job {job_id} ({count} task{'s' * (count != 1)}); "
-        f"runs in {shown(run.path)}")
+    ids = array_ids(run)
+    arrays = f", as {len(ids)} arrays: {', '.join(ids)}" if len(ids) > 1 else ""
+    say(f"submitted {plan.experiment['name']} as Slurm job {job_id} ({count} task{'s' * (count != 1)}"
+        f"{arrays}); runs in {shown(run.path)}")
     click.echo(job_id)
     return _wait(run) if wait else 0
 
@@ -76,7 +78,7 @@ def _wait(run) -> int:
     from xspec.run.runs import collect, run_state
     from xspec.run.slurm import wait
 
-    wait(run.path.name)
+    wait(run.manifest()["slurm"])
     state = run_state(run)
     if collect(state):
         say(f"crate: {shown(run.crate_path)}")

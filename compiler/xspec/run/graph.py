@@ -153,17 +153,17 @@ def summary(results: list[StepResult], say, step_summary) -> int:
 
 # ---- Slurm ------------------------------------------------------------------------------
 
-def dependency(step: dict, job_ids: dict[str, str]) -> list[str]:
-    """sbatch options for a step's `needs`: the all shape waits for the whole array to
-    succeed (`afterok`), `.each` pairs task i with task i (`aftercorr`). A dependency that
-    can no longer be met (a task failed) cancels the waiting tasks instead of leaving them
-    pending for ever (`--kill-on-invalid-dep=yes`)."""
-    needs = step.get("needs", [])
-    if not needs:
-        return []
-    kinds = {"all": "afterok", "each": "aftercorr"}
-    terms = [f"{kinds[n['shape']]}:{job_ids[n['step']]}" for n in needs]
-    return ["--dependency=" + ",".join(terms), "--kill-on-invalid-dep=yes"]
+def dependency(step: dict, job_ids: dict[str, list[str]], array: int = 0) -> list[str]:
+    """The --dependency terms of one of a step's arrays (``array``: its number, from 0) for
+    its `needs`; ``job_ids``: step -> the job ids of its arrays. The all shape waits for
+    every array of the step it needs to succeed (`afterok`), `.each` pairs task i with task i
+    (`aftercorr`) of the array at the same offset (the build checks both steps are cut into
+    the same arrays, run/slurm.py check_lined_up)."""
+    terms = []
+    for need in step.get("needs", []):
+        ids = job_ids[need["step"]]
+        terms.append(f"aftercorr:{ids[array]}" if need["shape"] == "each" else "afterok:" + ":".join(ids))
+    return terms
 
 
 def submit_graph(spec: Path, compiled, chosen: str | None, sbatch_args: tuple[str, ...],
@@ -173,24 +173,29 @@ def submit_graph(spec: Path, compiled, chosen: str | None, sbatch_args: tuple[st
     submitted are cancelled: a graph is submitted whole or not at all."""
     from xspec.resolve.loader import project_root
     from xspec.run.plan import Plan
-    from xspec.run.slurm import cancel, submit
+    from xspec.run.slurm import array_ids, cancel, check_lined_up, check_site_limit, submit
 
     root = project_root(spec.resolve())
-    job_ids: dict[str, str] = {}
+    job_ids: dict[str, list[str]] = {}
     runs: list[tuple[str, object]] = []
+    plans = [Plan(spec, root, compiled.ir, step, list(range(step["job_count"])), compiled.files)
+             for step in graph_order(compiled.ir, chosen)]
+    check_lined_up(plans)           # both before the first array is submitted
+    check_site_limit(plans)
     try:
-        for step in graph_order(compiled.ir, chosen):
-            plan = Plan(spec, root, compiled.ir, step, list(range(step["job_count"])), compiled.files)
-            upstream = {n["step"]: job_ids[n["step"]] for n in step.get("needs", [])}
-            run = submit(plan, (*dependency(step, job_ids), *sbatch_args), upstream)
-            job_ids[step["name"]] = run.path.name
+        for plan in plans:
+            step = plan.experiment
+            upstream = {n["step"]: job_ids[n["step"]][0] for n in step.get("needs", [])}
+            run = submit(plan, sbatch_args, upstream, job_ids)
+            job_ids[step["name"]] = array_ids(run)
             runs.append((step["name"], run))
             say(f"submitted {step['name']} as Slurm job {run.path.name} ({step['job_count']} "
                 f"task{'s' * (step['job_count'] != 1)})"
                 + (f", after {', '.join(f'{s} ({j})' for s, j in upstream.items())}" if upstream else ""))
     except BaseException:
         for name, run in runs:
-            cancel(run.path.name)
+            for job_id in array_ids(run):
+                cancel(job_id)
             say(f"cancelled {name} (Slurm job {run.path.name}): the graph was not submitted whole")
         raise
     return runs

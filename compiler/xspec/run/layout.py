@@ -74,7 +74,14 @@ class RunDir:
         return self.path / BUNDLE_PROJECT
 
     def log(self, index: int) -> Path:
-        return self.path / LOGS / f"{index}.out"
+        """``logs/<index>.out``; a task of a later Slurm array (a sweep over max_array_size)
+        logs to ``logs/from-<offset>/<task>.out`` (Slurm names logs by task, run/slurm.py)."""
+        path = self.path / LOGS / f"{index}.out"
+        if path.exists():
+            return path
+        offsets = [int(p.name[5:]) for p in (self.path / LOGS).glob("from-*") if p.name[5:].isdigit()]
+        offset = max((o for o in offsets if o <= index), default=None)
+        return path if offset is None else self.path / LOGS / f"from-{offset}" / f"{index - offset}.out"
 
     def job_dir(self, index: int) -> Path:
         """The job's folder; a requeued Slurm task's latest `<index>-restart<N>` wins."""

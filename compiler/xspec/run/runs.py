@@ -60,7 +60,7 @@ def run_state(run: RunDir) -> RunState:
     manifest = run.manifest()
     records = read_records(run, manifest["jobs"])
     if manifest["executor"] == "slurm" and not run.crate_path.is_file():
-        return RunState(run, manifest, _slurm_jobs(run, manifest["slurm"]["job_id"], records))
+        return RunState(run, manifest, _slurm_jobs(run, manifest["slurm"], records))
     unrecorded = [i for i, r in records.items() if r is None]
     others = _scheduler_states(run, manifest, unrecorded) if unrecorded else {}
     jobs = [_from_record(i, r) if r is not None else others[i] for i, r in records.items()]
@@ -89,7 +89,7 @@ def _reused(job: JobState, manifest: dict) -> None:
 
 def _scheduler_states(run: RunDir, manifest: dict, jobs: list[int]) -> dict[int, JobState]:
     if manifest["executor"] == "slurm":
-        return _slurm_states(manifest["slurm"]["job_id"], jobs)
+        return _slurm_states(manifest["slurm"], jobs)
     alive = (manifest.get("host") == socket.gethostname() and not run.crate_path.is_file()
              and process_alive(manifest.get("pid")))
     if alive:
@@ -97,13 +97,15 @@ def _scheduler_states(run: RunDir, manifest: dict, jobs: list[int]) -> dict[int,
     return {i: JobState(i, "not run", detail="no provenance record") for i in jobs}
 
 
-def _slurm_states(job_id: str, jobs: list[int]) -> dict[int, JobState]:
-    from xspec.run.slurm import final_states, queue_states
+def _slurm_states(slurm: dict, jobs: list[int]) -> dict[int, JobState]:
+    """``slurm``: the manifest's entry, with the run's arrays (run/slurm.py)."""
+    from xspec.run.slurm import run_queue_states, run_task_details
 
-    queued = queue_states(job_id)
+    queued = run_queue_states(slurm)
     if queued is None:
         return {i: JobState(i, "unknown", detail="squeue is not available here") for i in jobs}
-    finished = final_states(job_id) if any(i not in queued for i in jobs) else {}
+    finished = ({i: (state, code) for i, (state, code, _) in run_task_details(slurm).items()}
+                if any(i not in queued for i in jobs) else {})
     return {i: _unrecorded_state(i, queued, finished) for i in jobs}
 
 
@@ -122,18 +124,18 @@ def _unrecorded_state(i: int, queued: dict[int, str], finished: dict[int, tuple[
     return JobState(i, "not run", detail="no provenance record; Slurm no longer knows the task")
 
 
-def _slurm_jobs(run: RunDir, job_id: str, records: dict[int, JobRecord | None]) -> list[JobState]:
+def _slurm_jobs(run: RunDir, slurm: dict, records: dict[int, JobRecord | None]) -> list[JobState]:
     """The states of a Slurm run not yet collected. A record is only final when Slurm no
     longer has the task queued: a requeued task (`--requeue`, `scontrol requeue`,
     preemption) has its earlier attempt's record, yet it runs again, and its state is its
     last attempt's."""
-    from xspec.run.slurm import ACTIVE, queue_states, task_details
+    from xspec.run.slurm import ACTIVE, run_queue_states, run_task_details
 
-    queued = queue_states(job_id)
+    queued = run_queue_states(slurm)
     if queued is None:          # no squeue here: the records are all there is to go by
         return [_from_record(i, r) if r is not None else
                 JobState(i, "unknown", detail="squeue is not available here") for i, r in records.items()]
-    details = task_details(job_id) if any(i not in queued for i in records) else {}
+    details = run_task_details(slurm) if any(i not in queued for i in records) else {}
     finished = {task: (state, code) for task, (state, code, _) in details.items()}
     jobs = []
     for index, record in records.items():

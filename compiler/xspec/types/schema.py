@@ -163,6 +163,8 @@ SLURM = BlockSchema("target slurm", "Compile to an sbatch array script.", _TARGE
     _f("container", enum("none", "apptainer", "nix"), "Run inside the Apptainer image or the Nix shell."),
     _f("exclusive", BOOL, "`--exclusive`."),
     _f("extra_args", list_of(STR), "Further `#SBATCH` options, verbatim."),
+    _f("max_array_size", INT, "The cluster's `MaxArraySize` (default 1001): a sweep with more "
+       "jobs is submitted as several arrays of at most this many tasks."),
 ))
 K8S = BlockSchema("target k8s", "Compile to a Kubernetes Indexed Job.", _TARGET_COMMON + (
     _f("namespace", STR, "The namespace of the Job."),

@@ -63,6 +63,8 @@ def _slurm(bag, name: str, value, block: ast.Block) -> None:
                 _report(bag, slots.slurm_value(name, item), _item_span(block, name, i))
     elif name in slots.SLURM and isinstance(value, str):
         _report(bag, slots.slurm_value(name, value), _value_span(block, name))
+    elif name == "max_array_size" and isinstance(value, int) and not isinstance(value, bool):
+        _report(bag, slots.array_size(value), _value_span(block, name))
 
 
 def _k8s(bag, name: str, value, block: ast.Block) -> None:

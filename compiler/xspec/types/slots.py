@@ -196,8 +196,17 @@ SLURM = {   # field -> (grammar, what it is, the punctuation it allows)
     "modules": (r"[A-Za-z0-9_][A-Za-z0-9_.+@%/-]*", "a module name, e.g. cuda/12.1",
                 "_ . + @ % / -"),
 }
+MAX_ARRAY_SIZE = 4_000_001       # Slurm's own ceiling for MaxArraySize
 _LINE_BREAKS = "[\x00-\x1f\x7f-\x9f\u2028\u2029]"
 _EXTRA_ARG = r"--?[A-Za-z][A-Za-z0-9-]*(?:[= ][^\s'\"`$\\;&|<>#]+)?"
+
+
+def array_size(value: int) -> Problem | None:
+    """`max_array_size`: Slurm takes array indices 0 to MaxArraySize - 1, and at most 4,000,001."""
+    if 1 <= value <= MAX_ARRAY_SIZE:
+        return None
+    return Problem("E235", f"slurm max_array_size {value} is not between 1 and {MAX_ARRAY_SIZE:,}",
+                   "give the cluster's MaxArraySize (`scontrol show config | grep MaxArraySize`)")
 
 
 def slurm_value(field: str, text: str) -> Problem | None:
