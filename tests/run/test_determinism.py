@@ -259,8 +259,9 @@ def test_every_targets_runner_switches_determinism_on(tmp_path, target):
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "XSPEC_PROJECT_ROOT": str(project),
            "XSPEC_RUNS_DIR": str(tmp_path / "runs"), "XSPEC_RUN_ID": "r1", "JOB_COMPLETION_INDEX": "0",
            "SLURM_SUBMIT_DIR": str(project), "SLURM_ARRAY_JOB_ID": "r1", "SLURM_ARRAY_TASK_ID": "0"}
-    if target == "slurm":
-        script, job_dir = out / "x.sbatch", project / "runs" / "x" / "r1" / "0"
+    if target == "slurm":               # Slurm's ids are numbers (the script refuses others)
+        env.update(XSPEC_RUN_ID="41", SLURM_ARRAY_JOB_ID="41")
+        script, job_dir = out / "x.sbatch", project / "runs" / "x" / "41" / "0"
     elif target == "k8s":
         script = tmp_path / "xspec-job.sh"
         script.write_text(next(yaml.safe_load_all((out / "x.yaml").read_text()))["data"]["xspec-job.sh"])

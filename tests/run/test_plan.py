@@ -35,7 +35,7 @@ def test_array_text_folds_ranges(jobs, expected):
 
 
 def test_a_spec_with_several_experiments_needs_a_choice():
-    with pytest.raises(RunError, match="2 experiments .*exits, sleepy.*--experiment"):
+    with pytest.raises(RunError, match="3 experiments .*exits, sleepy, wide.*--experiment"):
         make_plan(RUN_FIXTURE / "run.xspec")
     with pytest.raises(RunError, match="no experiment 'nope'"):
         make_plan(RUN_FIXTURE / "run.xspec", "nope")
